@@ -1,0 +1,64 @@
+import { Command, Option } from 'commander';
+import { evaluate } from '../../evaluate.js';
+import { renderTerminalSummary } from '../../report/terminal.js';
+import { createProgress } from '../../run/progress.js';
+import { UsageError } from '../../errors.js';
+import type { CliState } from './index.js';
+
+/** Parse a whole number option, naming the flag in the error. */
+export function intOption(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} "${value}": expected a whole number ≥ 1`);
+    return n;
+  };
+}
+
+/** `tracegate eval`: run the datasets against the task, gate, write results.json, report.md, junit.xml. */
+export function registerEvalCommand(program: Command, state: CliState): void {
+  program
+    .command('eval')
+    .description('run the regression datasets against the task and gate on the results')
+    .option('--config <file>', 'config file (default: tracegate.config.* found upward)')
+    .option('--task <spec>', 'module:./app.js#fn | cmd:<command> | http(s)://url | replay')
+    .option('--datasets <glob>', 'dataset glob (default: datasets/**/*.jsonl)')
+    .option('--baseline <results.json>', 'results.json from the main branch to compare with')
+    .option('--out <dir>', 'output directory (default: .tracegate)')
+    .option('--trials <n>', 'runs per case', intOption('--trials'))
+    .option('--concurrency <n>', 'cases in flight at once', intOption('--concurrency'))
+    .option('--timeout <ms>', 'per-case timeout in milliseconds', intOption('--timeout'))
+    .option('--shard <K/N>', 'run shard K of N (stable by case id)')
+    .option('--filter <key=value>', 'only matching cases (failure_mode, id, tag, kind, dataset); repeatable', collect, [])
+    .addOption(new Option('--fail-on <what>', 'what fails the gate').choices(['regression', 'threshold', 'both', 'never']))
+    .option('--origin-url-template <template>', 'link to origin spans, e.g. https://viewer/{object_id}/{id}')
+    .option('--json', 'print the results summary as JSON instead of the table')
+    .option('--quiet', 'no progress output')
+    .action(async (opts) => {
+      const outcome = await evaluate({
+        config: opts.config,
+        task: opts.task,
+        datasets: opts.datasets,
+        baseline: opts.baseline,
+        out: opts.out,
+        trials: opts.trials,
+        concurrency: opts.concurrency,
+        timeoutMs: opts.timeout,
+        shard: opts.shard,
+        filters: opts.filter,
+        failOn: opts.failOn,
+        originUrlTemplate: opts.originUrlTemplate,
+        progress: opts.json || opts.quiet ? undefined : (total) => createProgress(total),
+      });
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ ...outcome.results, paths: outcome.paths }, null, 2) + '\n');
+      } else {
+        process.stdout.write(renderTerminalSummary(outcome.results));
+        process.stdout.write(`results: ${outcome.paths.results}\nreport:  ${outcome.paths.report}\njunit:   ${outcome.paths.junit}\n`);
+      }
+      state.exitCode = outcome.exitCode;
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

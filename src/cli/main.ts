@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../errors.js';
+import { registerEvalCommand } from './commands/eval-command.js';
+import { registerMergeCommand } from './commands/merge-command.js';
+import { registerExtraCommands } from './commands/index.js';
+
+/**
+ * Run the tracegate CLI and return its exit code: 0 gate passed, 1 gate failed, 2 bad usage, config,
+ * dataset or task spec. Only bin/tracegate.js turns this into process.exit.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('tracegate')
+    .description('Turn diagnosed production LLM failures into regression tests that gate every pull request.')
+    .version(await readVersion())
+    .showHelpAfterError()
+    .exitOverride();
+  const state = { exitCode: 0 };
+  registerEvalCommand(program, state);
+  registerMergeCommand(program, state);
+  registerExtraCommands(program, state);
+  try {
+    await program.parseAsync(argv);
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`tracegate: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function readVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

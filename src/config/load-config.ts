@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { configSchema, FIX_HINTS, type TracegateConfig } from './config-schema.js';
+import { UsageError } from '../errors.js';
+
+/** Config file names, in the order they are looked for in each directory. */
+export const CONFIG_FILE_NAMES = [
+  'tracegate.config.ts',
+  'tracegate.config.js',
+  'tracegate.config.mjs',
+  'tracegate.config.json',
+  'tracegate.config.yaml',
+  'tracegate.config.yml',
+];
+
+/** A loaded config and where it came from (relative paths in it resolve against `dir`). */
+export interface LoadedConfig {
+  config: TracegateConfig;
+  /** The config file, or undefined when running on defaults. */
+  file?: string;
+  /** Directory relative paths resolve against: the config file's, else the working directory. */
+  dir: string;
+}
+
+/** Look for a config file in `cwd` and each parent directory, stopping at a git root or the filesystem root. */
+export function findConfigFile(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const candidate = path.join(dir, name);
+      if (existsSync(candidate)) return candidate;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir || existsSync(path.join(dir, '.git'))) return undefined;
+    dir = parent;
+  }
+}
+
+/** Load and validate the config (`explicit` from --config, else found upward). No file means defaults. */
+export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedConfig> {
+  const file = explicit ? path.resolve(cwd, explicit) : findConfigFile(cwd);
+  if (explicit && !existsSync(file!)) throw new UsageError(`Config file not found: ${explicit}`);
+  if (!file) return { config: validateConfig({}, '(defaults)'), dir: path.resolve(cwd) };
+  const raw = await readConfigFile(file);
+  return { config: validateConfig(raw, path.relative(cwd, file) || file), file, dir: path.dirname(file) };
+}
+
+/** Validate a raw config object; every problem names its key path and the fix, all at once. */
+export function validateConfig(raw: unknown, source: string): TracegateConfig {
+  const parsed = configSchema.safeParse(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const keyPath = issue.path.map(String).join('.') || '(root)';
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    const hintKey = [...issue.path].reverse().find((k) => typeof k === 'string' && FIX_HINTS[k]) as string | undefined;
+    const hint = hintKey ? ` — ${FIX_HINTS[hintKey]}` : '';
+    const where = issue.code === 'unrecognized_keys' && keyPath !== '(root)' ? keyPath : keyPath;
+    return `${where}: ${message}${hint}`;
+  });
+  throw new UsageError(`Invalid config in ${source}:`, problems);
+}
+
+async function readConfigFile(file: string): Promise<unknown> {
+  const ext = path.extname(file);
+  try {
+    if (ext === '.json') return JSON.parse(readFileSync(file, 'utf8'));
+    if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(file, 'utf8'));
+    const mod = await importModule(file);
+    return (mod as { default?: unknown }).default ?? mod;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`Could not read config file ${file}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Import a user module: .js/.mjs natively, .ts through jiti (no build step for the user). jiti is loaded
+ * only when a TypeScript file is actually imported, so plain-JS projects never pay for it.
+ */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  if (/\.(c|m)?tsx?$/.test(file)) {
+    const { createJiti } = await import('jiti');
+    const jiti = createJiti(import.meta.url, { interopDefault: false });
+    return (await jiti.import(file)) as Record<string, unknown>;
+  }
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}

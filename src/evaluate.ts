@@ -1,0 +1,236 @@
+import { readFile, writeFile, rename } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from './config/load-config.js';
+import type { TracegateConfig } from './config/config-schema.js';
+import { findDatasetFiles, readCases, scanDatasets } from './cases/load-datasets.js';
+import { createTask } from './run/tasks/create-task.js';
+import { ScorerResolver } from './run/resolve-scorers.js';
+import { runCase, type CaseUsage } from './run/run-case.js';
+import { runPool } from './run/run-pool.js';
+import { ResultsAggregator } from './run/aggregate.js';
+import { ResultsWriter } from './run/results-writer.js';
+import { checkComparable, classifyCase, indexBaseline, type BaselineIndex } from './run/compare.js';
+import { decideOverall, type FailOn } from './run/gate.js';
+import { buildOriginUrl } from './run/origin-url.js';
+import { parseShard, shardOf } from './run/shard.js';
+import { parseCaseFilters } from './run/case-filter.js';
+import { silentProgress, type Progress } from './run/progress.js';
+import type { CaseResult, Fingerprint, Results } from './run/results.js';
+import { renderMarkdownReport } from './report/markdown.js';
+import { junitCase, junitHead, junitSuiteClose, junitSuiteOpen, junitTail } from './report/junit.js';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { once } from 'node:events';
+import { UsageError } from './errors.js';
+
+/** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
+export interface EvaluateOptions {
+  cwd?: string;
+  config?: string;
+  task?: string;
+  datasets?: string | string[];
+  baseline?: string;
+  out?: string;
+  trials?: number;
+  concurrency?: number;
+  timeoutMs?: number;
+  shard?: string;
+  filters?: string[];
+  failOn?: FailOn;
+  originUrlTemplate?: string;
+  judge?: { apiKey?: string; baseUrl?: string };
+  /** Progress reporter (default: none). */
+  progress?: (total: number) => Progress;
+}
+
+/** What one evaluation produced. `results.cases` holds only the notable cases; results.json holds all. */
+export interface EvaluateOutcome {
+  results: Results;
+  config: TracegateConfig;
+  paths: { results: string; report: string; junit: string; out: string };
+  /** 0 when the gate passed, 1 when it failed. */
+  exitCode: 0 | 1;
+}
+
+/**
+ * One evaluation end to end: config + datasets → run the task on every case → score → compare with the
+ * baseline → gate → write results.json, report.md and junit.xml. Throws UsageError for bad input.
+ */
+export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateOutcome> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const startedAt = new Date();
+  const started = performance.now();
+  const { config, dir: configDir } = await loadConfig(cwd, options.config);
+  const settings = {
+    task: options.task ?? config.task,
+    datasets: options.datasets ?? config.datasets,
+    out: path.resolve(cwd, options.out ?? config.out),
+    trials: options.trials ?? config.trials,
+    concurrency: options.concurrency ?? config.concurrency,
+    timeoutMs: options.timeoutMs ?? config.timeout_ms,
+    failOn: options.failOn ?? config.fail_on,
+  };
+  validateNumbers(settings);
+
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const filter = options.filters?.length ? parseCaseFilters(options.filters) : undefined;
+  const select = (c: CaseResultInput, dataset: string) =>
+    (!shard || shardOf(c.id, shard.total) === shard.index) && (!filter || filter(c, dataset));
+
+  // Datasets resolve against the working directory; task and scorer paths against the config's directory.
+  const files = await findDatasetFiles(settings.datasets, cwd);
+  const scan = await scanDatasets(files, cwd, select);
+  const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
+
+  const judgeKey = options.judge?.apiKey ?? process.env[config.judge?.api_key_env ?? 'OPENAI_API_KEY'];
+  const resolver = new ScorerResolver(config, {
+    cwd: configDir,
+    judge: {
+      baseUrl: options.judge?.baseUrl ?? config.judge?.base_url,
+      model: config.judge?.model,
+      apiKey: judgeKey,
+      promptVersion: config.judge?.prompt_version,
+    },
+  });
+  // Resolve every mode's scorers before running: a bad scorer config fails fast, and the fingerprint (and so
+  // whether the baseline is comparable) is known before the first case is classified against it.
+  const scorersByMode = new Map(await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)));
+  const fingerprint: Fingerprint = {
+    datasets: scan.hash,
+    scorers: sortedRecord(resolver.versions),
+    judge: { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null },
+  };
+  const baselineInfo = baseline ? checkComparable(fingerprint, baseline) : null;
+  const compareWith = baselineInfo?.comparable ? baseline : undefined;
+  const task = await createTask(settings.task, configDir);
+  const writer = await ResultsWriter.open(settings.out);
+  const aggregator = new ResultsAggregator();
+  const usage: CaseUsage = { cost_usd: 0, input_tokens: 0, output_tokens: 0, judge_calls: 0, judge_cost_usd: 0 };
+  const progress = options.progress?.(scan.selected) ?? silentProgress;
+  const originSettings = {
+    template: options.originUrlTemplate ?? config.origin_url_template,
+    braintrust: config.braintrust,
+  };
+  const runOptions = { trials: settings.trials, trialPassRate: config.trial_pass_rate, timeoutMs: settings.timeoutMs };
+
+  async function* selectedCases() {
+    for await (const loaded of readCases(files, cwd)) if (select(loaded.case, loaded.dataset)) yield loaded;
+  }
+
+  try {
+    await runPool(selectedCases(), settings.concurrency, async (loaded) => {
+      const scorers = scorersByMode.get(loaded.case.metadata.failure_mode)!;
+      const partial = await runCase(loaded, task, scorers, runOptions, usage);
+      const result: CaseResult = {
+        ...partial,
+        origin_url: buildOriginUrl(loaded.case.origin, loaded.case.metadata.source_span_id, originSettings),
+        vs_baseline: compareWith ? classifyCase(partial, compareWith.cases.get(partial.id)) : null,
+      };
+      aggregator.add(result, scorers);
+      writer.write(result);
+      progress.tick(result.passed || result.status === 'skipped');
+    });
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  } finally {
+    progress.done();
+    await task.close();
+  }
+
+  const thresholds = Object.fromEntries(Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold]));
+  const failureModes = aggregator.summarise({
+    thresholds,
+    failOn: settings.failOn,
+    baseline: { given: Boolean(baseline), comparable: Boolean(baselineInfo?.comparable), passRates: baseline?.passRates ?? {} },
+  });
+  const passed = decideOverall(Object.values(failureModes).map((m) => m.verdict));
+  const header: Omit<Results, 'cases'> = {
+    version: 1,
+    passed,
+    started_at: startedAt.toISOString(),
+    duration_ms: Math.round(performance.now() - started),
+    task: settings.task,
+    shard: options.shard ?? null,
+    fingerprint,
+    baseline: baselineInfo,
+    failure_modes: failureModes,
+    usage: {
+      task: { cost_usd: usage.cost_usd, input_tokens: usage.input_tokens, output_tokens: usage.output_tokens },
+      judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
+    },
+  };
+  const resultsPath = await writer.finish(header);
+  const notable = aggregator.notableCases();
+  const results: Results = { ...header, cases: notable.cases, omitted_cases: notable.dropped };
+  const reportPath = path.join(settings.out, 'report.md');
+  const junitPath = path.join(settings.out, 'junit.xml');
+  await writeAtomic(reportPath, renderMarkdownReport(results));
+  await writeJunitFromResultsFile(resultsPath, header, junitPath);
+  return {
+    results,
+    config,
+    paths: { results: resultsPath, report: reportPath, junit: junitPath, out: settings.out },
+    exitCode: passed ? 0 : 1,
+  };
+}
+
+type CaseResultInput = Parameters<ReturnType<typeof parseCaseFilters>>[0];
+
+function validateNumbers(s: { trials: number; concurrency: number; timeoutMs: number }) {
+  const problems: string[] = [];
+  if (!Number.isInteger(s.trials) || s.trials < 1) problems.push(`--trials ${s.trials}: use a whole number ≥ 1`);
+  if (!Number.isInteger(s.concurrency) || s.concurrency < 1) problems.push(`--concurrency ${s.concurrency}: use a whole number ≥ 1`);
+  if (!Number.isFinite(s.timeoutMs) || s.timeoutMs < 1) problems.push(`--timeout ${s.timeoutMs}: use milliseconds ≥ 1`);
+  if (problems.length) throw new UsageError('Invalid options:', problems);
+}
+
+/** Read a baseline results.json; a missing or unreadable file is a usage error naming the path. */
+export async function readBaseline(file: string): Promise<BaselineIndex> {
+  if (!existsSync(file)) throw new UsageError(`Baseline not found: ${file}`, ['Pass the results.json saved by a run on main, or omit --baseline.']);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`Baseline ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!parsed || typeof parsed !== 'object' || (parsed as { version?: unknown }).version !== 1) {
+    throw new UsageError(`Baseline ${file} is not a tracegate results.json (version 1).`);
+  }
+  return indexBaseline(file, parsed as Parameters<typeof indexBaseline>[1]);
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/**
+ * junit.xml lists every case, which memory does not hold: stream results.json (one case per line, as
+ * ResultsWriter writes it) once per failure mode, so each <testsuite> gets its cases together.
+ */
+async function writeJunitFromResultsFile(resultsPath: string, header: Omit<Results, 'cases'>, junitPath: string) {
+  const temp = `${junitPath}.${process.pid}.tmp`;
+  const out = createWriteStream(temp);
+  out.write(junitHead(header));
+  for (const mode of Object.keys(header.failure_modes)) {
+    out.write(junitSuiteOpen(mode, header.failure_modes[mode], header.duration_ms));
+    const lines = createInterface({ input: createReadStream(resultsPath, 'utf8'), crlfDelay: Infinity });
+    for await (const line of lines) {
+      if (!line.startsWith('{"id":')) continue;
+      const c = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as CaseResult;
+      if (c.failure_mode === mode && !out.write(junitCase(c))) await once(out, 'drain');
+    }
+    out.write(junitSuiteClose());
+  }
+  out.write(junitTail());
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  await rename(temp, junitPath);
+}
+
+/** Write a file through a temporary name and a rename, so readers never see a partial file. */
+export async function writeAtomic(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
+}

@@ -1,0 +1,27 @@
+/** tracegate's library API: everything the CLI and the action use, importable as `tracegate`. */
+export { evaluate, readBaseline, type EvaluateOptions, type EvaluateOutcome } from './evaluate.js';
+export * from './cases/regression-case.js';
+export { loadDatasets, findDatasetFiles, scanDatasets, readCases, type DatasetScan } from './cases/load-datasets.js';
+export { loadConfig, findConfigFile, validateConfig, type LoadedConfig } from './config/load-config.js';
+export { configSchema, defineConfig, type TracegateConfig, type TracegateConfigInput, type ScorerEntry, type Threshold } from './config/config-schema.js';
+export { createTask } from './run/tasks/create-task.js';
+export { TaskError, normaliseTaskResult, type Task, type TaskResult } from './run/tasks/task.js';
+export { runCase, type RunCaseOptions } from './run/run-case.js';
+export { runPool } from './run/run-pool.js';
+export { ScorerResolver, findScorer, type ResolvedScorer } from './run/resolve-scorers.js';
+export { ResultsAggregator } from './run/aggregate.js';
+export { ResultsWriter } from './run/results-writer.js';
+export { checkComparable, classifyCase, indexBaseline, type BaselineIndex } from './run/compare.js';
+export { decideVerdict, decideOverall, normaliseThreshold, type FailOn } from './run/gate.js';
+export { mergeResults } from './run/merge.js';
+export { buildOriginUrl, type OriginLinkSettings } from './run/origin-url.js';
+export { parseShard, shardOf } from './run/shard.js';
+export { parseCaseFilters } from './run/case-filter.js';
+export type * from './run/results.js';
+export { renderMarkdownReport, MAX_REPORT_CHARS } from './report/markdown.js';
+export { renderJunit } from './report/junit.js';
+export { renderTerminalSummary } from './report/terminal.js';
+export { escapeMarkdown, escapeXml } from './report/escape.js';
+export { stableStringify, sha256 } from './util/stable-json.js';
+export { UsageError } from './errors.js';
+export type { Score, ScorerArgs, ScorerFn, ScorerDefinition, ScorerContext } from '../scorers/types.js';

@@ -1,0 +1,158 @@
+import type { CaseResult, FailureModeSummary, ScorerSummary } from './results.js';
+import { decideVerdict, normaliseThreshold, type FailOn } from './gate.js';
+import type { Threshold } from '../config/config-schema.js';
+
+/** How many notable (failing, regressed, fixed, flaky) cases per failure mode are kept in memory for the report. */
+export const NOTABLE_CASES_PER_MODE = 500;
+
+interface ModeCounters {
+  cases: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  regressions: number;
+  improvements: number;
+  flaky: number;
+  scoreTotal: number;
+  scoreCount: number;
+  scorers: Map<string, { mode: 'blocking' | 'shadow'; minScore: number; total: number; scored: number; failed: number }>;
+  notable: CaseResult[];
+  notableDropped: number;
+}
+
+/** Scorer facts the aggregate needs: whether it gates, and what counts as its pass. */
+export interface ScorerMeta {
+  name: string;
+  mode: 'blocking' | 'shadow';
+  minScore: number;
+}
+
+/**
+ * Folds case results into per-failure-mode counters one at a time, so memory does not grow with the
+ * number of cases (only up to NOTABLE_CASES_PER_MODE notable cases per mode are kept, for the report).
+ */
+export class ResultsAggregator {
+  private readonly modes = new Map<string, ModeCounters>();
+
+  /** Add one case result with the scorers of its failure mode. */
+  add(result: CaseResult, scorers: ScorerMeta[]): void {
+    const m = this.counters(result.failure_mode, scorers);
+    m.cases++;
+    if (result.status === 'passed') m.passed++;
+    else if (result.status === 'failed') m.failed++;
+    else if (result.status === 'errored') m.errored++;
+    else m.skipped++;
+    if (result.vs_baseline === 'regressed') m.regressions++;
+    if (result.vs_baseline === 'fixed') m.improvements++;
+    if (result.flaky) m.flaky++;
+    let blockingTotal = 0;
+    let blockingN = 0;
+    for (const [name, value] of Object.entries(result.scores)) {
+      const s = m.scorers.get(name);
+      if (!s || value === null) continue;
+      s.total += value;
+      s.scored++;
+      if (value < s.minScore) s.failed++;
+      if (s.mode === 'blocking') {
+        blockingTotal += value;
+        blockingN++;
+      }
+    }
+    if (blockingN) {
+      m.scoreTotal += blockingTotal / blockingN;
+      m.scoreCount++;
+    }
+    const notable = !result.passed || result.flaky || result.vs_baseline === 'fixed' || result.vs_baseline === 'regressed';
+    if (notable && result.status !== 'skipped') {
+      if (m.notable.length < NOTABLE_CASES_PER_MODE || result.vs_baseline === 'regressed') m.notable.push(result);
+      else m.notableDropped++;
+    }
+  }
+
+  private counters(mode: string, scorers: ScorerMeta[]): ModeCounters {
+    let m = this.modes.get(mode);
+    if (!m) {
+      m = {
+        cases: 0,
+        passed: 0,
+        failed: 0,
+        errored: 0,
+        skipped: 0,
+        regressions: 0,
+        improvements: 0,
+        flaky: 0,
+        scoreTotal: 0,
+        scoreCount: 0,
+        scorers: new Map(scorers.map((s) => [s.name, { mode: s.mode, minScore: s.minScore, total: 0, scored: 0, failed: 0 }])),
+        notable: [],
+        notableDropped: 0,
+      };
+      this.modes.set(mode, m);
+    }
+    return m;
+  }
+
+  /** Notable cases kept for the report, regressions first, and how many were not kept. */
+  notableCases(): { cases: CaseResult[]; dropped: number } {
+    const order = (c: CaseResult) =>
+      c.vs_baseline === 'regressed' ? 0 : c.status === 'errored' ? 1 : !c.passed ? 2 : c.flaky ? 3 : 4;
+    const cases: CaseResult[] = [];
+    let dropped = 0;
+    for (const m of this.modes.values()) {
+      cases.push(...m.notable);
+      dropped += m.notableDropped;
+    }
+    cases.sort((a, b) => order(a) - order(b) || a.failure_mode.localeCompare(b.failure_mode) || a.id.localeCompare(b.id));
+    return { cases, dropped };
+  }
+
+  /** Per-mode summaries with verdicts, in a stable (alphabetical) order. */
+  summarise(options: {
+    thresholds: Record<string, Threshold | undefined>;
+    failOn: FailOn;
+    baseline: { given: boolean; comparable: boolean; passRates: Record<string, number | null> };
+  }): Record<string, FailureModeSummary> {
+    const out: Record<string, FailureModeSummary> = {};
+    for (const mode of [...this.modes.keys()].sort()) {
+      const m = this.modes.get(mode)!;
+      const threshold = normaliseThreshold(options.thresholds[mode]);
+      const counted = m.cases - m.skipped;
+      const passRate = counted ? m.passed / counted : null;
+      const meanScore = m.scoreCount ? m.scoreTotal / m.scoreCount : null;
+      const scorers: Record<string, ScorerSummary> = {};
+      let shadowFailures = 0;
+      let hasBlocking = false;
+      for (const [name, s] of m.scorers) {
+        scorers[name] = { mode: s.mode, mean: s.scored ? s.total / s.scored : null, failed: s.failed, scored: s.scored };
+        if (s.mode === 'shadow') shadowFailures += s.failed;
+        else hasBlocking = true;
+      }
+      const { verdict, reasons } = decideVerdict(
+        { cases: m.cases, skipped: m.skipped, pass_rate: passRate, mean_score: meanScore, regressions: m.regressions, hasBlocking, shadowFailures },
+        threshold,
+        options.failOn,
+        options.baseline,
+      );
+      out[mode] = {
+        cases: m.cases,
+        passed: m.passed,
+        failed: m.failed,
+        errored: m.errored,
+        skipped: m.skipped,
+        pass_rate: passRate,
+        mean_score: meanScore,
+        threshold: threshold.pass_rate,
+        ...(threshold.mean_score !== undefined ? { mean_score_threshold: threshold.mean_score } : {}),
+        verdict,
+        reasons,
+        baseline_pass_rate: options.baseline.comparable ? (options.baseline.passRates[mode] ?? null) : null,
+        regressions: options.baseline.comparable ? m.regressions : 0,
+        improvements: options.baseline.comparable ? m.improvements : 0,
+        flaky: m.flaky,
+        scorers,
+      };
+    }
+    return out;
+  }
+}

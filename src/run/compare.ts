@@ -1,0 +1,72 @@
+import type { BaselineInfo, CaseResult, Fingerprint, VsBaseline } from './results.js';
+
+/** What the comparison needs of one baseline case. */
+export interface BaselineCase {
+  passed: boolean;
+  status: string;
+  hash?: string;
+}
+
+/** A baseline results.json reduced to what comparing needs. */
+export interface BaselineIndex {
+  path: string;
+  fingerprint: Fingerprint | undefined;
+  cases: Map<string, BaselineCase>;
+  passRates: Record<string, number | null>;
+}
+
+/** Build the index from a parsed results.json (any version-1 file, full or sharded). */
+export function indexBaseline(path: string, results: { fingerprint?: Fingerprint; cases?: unknown[]; failure_modes?: Record<string, { pass_rate?: number | null }> }): BaselineIndex {
+  const cases = new Map<string, BaselineCase>();
+  for (const raw of results.cases ?? []) {
+    const c = raw as Partial<CaseResult>;
+    if (typeof c.id === 'string') cases.set(c.id, { passed: Boolean(c.passed), status: String(c.status ?? ''), hash: c.hash });
+  }
+  const passRates: Record<string, number | null> = {};
+  for (const [mode, summary] of Object.entries(results.failure_modes ?? {})) passRates[mode] = summary.pass_rate ?? null;
+  return { path, fingerprint: results.fingerprint, cases, passRates };
+}
+
+/**
+ * Is the baseline comparable with this run? Scores from a different scorer version or judge model/prompt
+ * mean something else, so those make it not comparable. Changed datasets do not: each case carries its
+ * row hash, and an edited or added row simply counts as `new`.
+ */
+export function checkComparable(current: Fingerprint, baseline: BaselineIndex): BaselineInfo {
+  const notes: string[] = [];
+  let comparable = true;
+  const base = baseline.fingerprint;
+  if (!base) {
+    return { path: baseline.path, comparable: false, notes: ['the baseline has no fingerprint (not a tracegate results.json?)'] };
+  }
+  for (const [id, version] of Object.entries(current.scorers)) {
+    const before = base.scorers?.[id];
+    if (before !== undefined && before !== version) {
+      comparable = false;
+      notes.push(`scorer ${id} changed version ${before} → ${version}`);
+    }
+  }
+  if ((base.judge?.model ?? null) !== current.judge.model) {
+    comparable = false;
+    notes.push(`judge model changed ${base.judge?.model ?? 'none'} → ${current.judge.model ?? 'none'}`);
+  }
+  if ((base.judge?.prompt ?? null) !== current.judge.prompt) {
+    comparable = false;
+    notes.push(`judge prompt changed ${short(base.judge?.prompt)} → ${short(current.judge.prompt)}`);
+  }
+  if (base.datasets !== current.datasets) notes.push('datasets changed since the baseline: added or edited rows count as new');
+  return { path: baseline.path, comparable, notes };
+}
+
+function short(hash: string | null | undefined): string {
+  return hash ? hash.slice(0, 19) : 'none';
+}
+
+/** Classify one case against the baseline. Skipped cases have no comparison. */
+export function classifyCase(current: Pick<CaseResult, 'passed' | 'status' | 'flaky' | 'hash'>, base: BaselineCase | undefined): VsBaseline | null {
+  if (current.status === 'skipped') return null;
+  if (!base || (base.hash && base.hash !== current.hash) || base.status === 'skipped') return 'new';
+  if (current.flaky) return 'flaky';
+  if (base.passed) return current.passed ? 'passing' : 'regressed';
+  return current.passed ? 'fixed' : 'still-failing';
+}

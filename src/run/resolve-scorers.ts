@@ -1,0 +1,133 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { BUILTIN_SCORERS, defaultScorersFor } from '../../scorers/registry.js';
+import type { ScorerContext, ScorerDefinition, ScorerFn } from '../../scorers/types.js';
+import type { ScorerEntry, TracegateConfig } from '../config/config-schema.js';
+import { importModule } from '../config/load-config.js';
+import { formatZodIssues } from '../util/zod-issues.js';
+import { UsageError } from '../errors.js';
+
+/** A scorer ready to run on a failure mode's cases. */
+export interface ResolvedScorer {
+  /** Name in results (`scores` keys). */
+  name: string;
+  id: string;
+  version: string;
+  kind: 'code' | 'judge';
+  mode: 'blocking' | 'shadow';
+  minScore: number;
+  fn: ScorerFn;
+}
+
+/** Resolves and caches the scorer list of each failure mode from the config. */
+export class ScorerResolver {
+  private readonly byMode = new Map<string, Promise<ResolvedScorer[]>>();
+  /** Every scorer used so far, id → version: part of the results fingerprint. */
+  readonly versions: Record<string, string> = {};
+
+  constructor(
+    private readonly config: TracegateConfig,
+    private readonly context: ScorerContext,
+  ) {}
+
+  /** The scorers for a failure mode: its configured list (or the defaults), plus the global list. */
+  forMode(mode: string): Promise<ResolvedScorer[]> {
+    let scorers = this.byMode.get(mode);
+    if (!scorers) {
+      const entries = [...(this.config.failure_modes[mode]?.scorers ?? defaultScorersFor(mode)), ...this.config.scorers];
+      scorers = Promise.all(entries.map((e, i) => this.resolve(e, `failure_modes.${mode}.scorers.${i}`)));
+      this.byMode.set(mode, scorers);
+    }
+    return scorers;
+  }
+
+  private async resolve(entry: ScorerEntry, keyPath: string): Promise<ResolvedScorer> {
+    const spec = typeof entry === 'string' ? { id: entry, options: {}, mode: 'blocking' as const, min_score: 1 } : entry;
+    const definition = await findScorer(spec.id, this.context.cwd, keyPath);
+    const parsed = definition.options.safeParse(spec.options ?? {});
+    if (!parsed.success) {
+      throw new UsageError(`Invalid options for scorer "${spec.id}" at ${keyPath}.options:`, formatZodIssues(parsed.error));
+    }
+    let fn: ScorerFn;
+    try {
+      fn = definition.create(parsed.data, this.context);
+    } catch (error) {
+      throw new UsageError(`Scorer "${spec.id}" at ${keyPath} could not be set up: ${(error as Error).message}`);
+    }
+    this.versions[definition.id] = definition.version;
+    return {
+      name: ('name' in spec && spec.name) || definition.id,
+      id: definition.id,
+      version: definition.version,
+      kind: definition.kind,
+      mode: spec.mode,
+      minScore: spec.min_score,
+      fn,
+    };
+  }
+}
+
+/**
+ * Find a scorer by id: a built-in; `autoevals:Name` (any autoevals scorer, unchanged); `file:path#export`;
+ * or a bare id with a file `scorers/<id>.{ts,js,mjs}` in the user's project.
+ */
+export async function findScorer(id: string, cwd: string, keyPath = 'scorers'): Promise<ScorerDefinition> {
+  const builtin = BUILTIN_SCORERS[id];
+  if (builtin) return builtin;
+  if (id.startsWith('autoevals:')) return autoevalsScorer(id.slice('autoevals:'.length), keyPath);
+  let file: string | undefined;
+  let exportName: string | undefined;
+  if (id.startsWith('file:')) {
+    [file, exportName] = id.slice('file:'.length).split('#');
+    file = path.resolve(cwd, file);
+  } else {
+    file = ['.ts', '.js', '.mjs'].map((ext) => path.join(cwd, 'scorers', id + ext)).find(existsSync);
+  }
+  if (!file || !existsSync(file)) {
+    throw new UsageError(`Unknown scorer "${id}" at ${keyPath}.`, [
+      `Built-in scorers: ${Object.keys(BUILTIN_SCORERS).sort().join(', ')}`,
+      'Or use "autoevals:<Name>", "file:./scorers/my-scorer.ts#export", or put scorers/<id>.ts in your project.',
+    ]);
+  }
+  const mod = await importModule(file);
+  const value = exportName ? mod[exportName] : (mod.default ?? mod[Object.keys(mod)[0]]);
+  return asDefinition(value, id, file, keyPath);
+}
+
+/** A user scorer module may export a full ScorerDefinition or just an autoevals-style function. */
+function asDefinition(value: unknown, id: string, file: string, keyPath: string): ScorerDefinition {
+  if (value && typeof value === 'object' && typeof (value as ScorerDefinition).create === 'function') {
+    return value as ScorerDefinition;
+  }
+  if (typeof value === 'function') return wrapFunction(id, value as ScorerFn);
+  throw new UsageError(
+    `Scorer file ${file} (at ${keyPath}) exports neither a scorer function nor a scorer definition ({id, version, create}).`,
+  );
+}
+
+async function autoevalsScorer(name: string, keyPath: string): Promise<ScorerDefinition> {
+  const autoevals = (await import('autoevals')) as unknown as Record<string, unknown>;
+  const fn = autoevals[name];
+  if (typeof fn !== 'function') {
+    throw new UsageError(`autoevals has no scorer "${name}" (at ${keyPath}).`, [
+      'Examples: autoevals:Levenshtein, autoevals:ExactMatch, autoevals:JSONDiff, autoevals:Factuality',
+    ]);
+  }
+  const kind = /Factuality|ClosedQA|Battle|Humor|Security|Sql|Summary|Translation|Possible|Moderation|Embedding|Context|Faithfulness|Answer/.test(name)
+    ? 'judge'
+    : 'code';
+  return wrapFunction(`autoevals:${name}`, fn as ScorerFn, kind);
+}
+
+/** A plain scorer function as a registered scorer whose options are passed through as extra arguments. */
+function wrapFunction(id: string, fn: ScorerFn, kind: 'code' | 'judge' = 'code'): ScorerDefinition {
+  return {
+    id,
+    version: '1',
+    kind,
+    failureModes: [],
+    description: `user scorer ${id}`,
+    options: { safeParse: (v: unknown) => ({ success: true, data: v }) } as never,
+    create: (options: Record<string, unknown>) => (args) => fn({ ...options, ...args }),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * The Results model: exactly what results.json (version 1) holds. The runner streams CaseResults into a
+ * ResultsWriter; renderers in report/ read a Results object and never import the runner.
+ */
+
+export type CaseStatus = 'passed' | 'failed' | 'errored' | 'skipped';
+export type VsBaseline = 'regressed' | 'fixed' | 'still-failing' | 'passing' | 'new' | 'flaky';
+export type Verdict = 'pass' | 'fail' | 'warn' | 'skipped';
+
+/** One case's outcome over all its trials. */
+export interface CaseResult {
+  id: string;
+  failure_mode: string;
+  dataset: string;
+  line: number;
+  /** Passed the blocking scorers (over trials: pass rate ≥ the configured trial pass rate). */
+  passed: boolean;
+  status: CaseStatus;
+  /** Mean score per scorer name over trials; null = not applicable. */
+  scores: Record<string, number | null>;
+  trials: number;
+  /** Fraction of trials that passed. */
+  pass_rate: number;
+  flaky: boolean;
+  /** Why the case errored (task threw, timed out, died, returned garbage), else null. */
+  error: string | null;
+  /** Why the case failed, one short line per failing blocking scorer. */
+  reasons: string[];
+  origin_url: string | null;
+  vs_baseline: VsBaseline | null;
+  /** sha256 of the dataset row: a baseline result counts only for the same row. */
+  hash: string;
+  kind: 'failure' | 'golden';
+  duration_ms: number;
+  /** A short excerpt of the output of the last trial, for the report. */
+  output_excerpt?: string;
+}
+
+/** Per-scorer figures within a failure mode. */
+export interface ScorerSummary {
+  mode: 'blocking' | 'shadow';
+  mean: number | null;
+  failed: number;
+  scored: number;
+}
+
+/** One failure mode's aggregate and verdict. */
+export interface FailureModeSummary {
+  cases: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  pass_rate: number | null;
+  mean_score: number | null;
+  threshold: number;
+  mean_score_threshold?: number;
+  verdict: Verdict;
+  /** Why the verdict is what it is, e.g. "pass rate 0.80 < 1.00". */
+  reasons: string[];
+  baseline_pass_rate: number | null;
+  regressions: number;
+  improvements: number;
+  flaky: number;
+  scorers: Record<string, ScorerSummary>;
+}
+
+export interface Fingerprint {
+  datasets: string;
+  scorers: Record<string, string>;
+  judge: { model: string | null; prompt: string | null };
+}
+
+export interface BaselineInfo {
+  path: string;
+  comparable: boolean;
+  /** Why the baseline is not comparable (or what changed while still comparable). */
+  notes: string[];
+}
+
+/** results.json, version 1. */
+export interface Results {
+  version: 1;
+  passed: boolean;
+  started_at: string;
+  duration_ms: number;
+  task: string;
+  shard: string | null;
+  fingerprint: Fingerprint;
+  baseline: BaselineInfo | null;
+  failure_modes: Record<string, FailureModeSummary>;
+  cases: CaseResult[];
+  usage: { task: { cost_usd: number; input_tokens: number; output_tokens: number }; judge: { calls: number; cost_usd: number } };
+  /** Counts of cases that `cases` does not hold (report-only views keep just the notable cases). */
+  omitted_cases?: number;
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { importModule } from '../../config/load-config.js';
+import { UsageError } from '../../errors.js';
+import { normaliseTaskResult, TaskError, type Task } from './task.js';
+
+/**
+ * `module:./app.js#exportName`: an async function `(input, case, {signal}) => TaskResult | value`
+ * imported once and called per case in this process.
+ */
+export async function createModuleTask(spec: string, target: string, cwd: string): Promise<Task> {
+  const [file, exportName = 'default'] = target.split('#');
+  const resolved = path.resolve(cwd, file);
+  if (!existsSync(resolved)) throw new UsageError(`Task module not found: ${file} (from task "${spec}")`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importModule(resolved);
+  } catch (error) {
+    throw new UsageError(`Task module ${file} failed to load: ${(error as Error).message}`);
+  }
+  const fn = mod[exportName];
+  if (typeof fn !== 'function') {
+    const available = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+    throw new UsageError(
+      `Task module ${file} has no function export "${exportName}"` +
+        (available.length ? ` (functions exported: ${available.join(', ')})` : ''),
+    );
+  }
+  return {
+    spec,
+    async run(input, testCase, signal) {
+      let value: unknown;
+      try {
+        value = await fn(input, testCase, { signal });
+      } catch (error) {
+        throw new TaskError(`task threw: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      return normaliseTaskResult(value);
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { RegressionCase } from '../../cases/regression-case.js';
+
+/** What the application under test returned for one case. */
+export interface TaskResult {
+  output: unknown;
+  tool_calls?: Array<{ name: string; arguments?: unknown; [key: string]: unknown }>;
+  retrieved?: Array<{ id: string; text?: string; score?: number; [key: string]: unknown }>;
+  usage?: { input_tokens?: number; output_tokens?: number; cost_usd?: number };
+  metadata?: Record<string, unknown>;
+}
+
+/** A way to call the application: one `run` per case; `close` releases processes and sockets. */
+export interface Task {
+  /** The spec string, for reports. */
+  spec: string;
+  run(input: unknown, testCase: RegressionCase, signal: AbortSignal): Promise<TaskResult>;
+  close(): Promise<void>;
+}
+
+/** A case the task could not produce a result for (threw, timed out, died, returned garbage). */
+export class TaskError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskError';
+  }
+}
+
+const taskResultSchema = z
+  .object({
+    output: z.unknown(),
+    tool_calls: z.array(z.object({ name: z.string(), arguments: z.unknown().optional() }).passthrough()).optional(),
+    retrieved: z
+      .array(z.object({ id: z.string(), text: z.string().optional(), score: z.number().optional() }).passthrough())
+      .optional(),
+    usage: z
+      .object({
+        input_tokens: z.number().optional(),
+        output_tokens: z.number().optional(),
+        cost_usd: z.number().optional(),
+      })
+      .passthrough()
+      .optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  })
+  .passthrough();
+
+/**
+ * Turn whatever the task returned into a TaskResult: an object with an `output` key is a TaskResult
+ * (validated), anything else is a bare output. `undefined` is garbage: the task forgot to return.
+ */
+export function normaliseTaskResult(value: unknown): TaskResult {
+  if (value === undefined) throw new TaskError('task returned nothing (undefined)');
+  if (value && typeof value === 'object' && !Array.isArray(value) && 'output' in value) {
+    const parsed = taskResultSchema.safeParse(value);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new TaskError(`task returned a malformed TaskResult: ${first.path.join('.')}: ${first.message}`);
+    }
+    return parsed.data as TaskResult;
+  }
+  return { output: value };
+}
