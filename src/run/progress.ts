@@ -14,7 +14,7 @@ export function createProgress(total: number, stream: NodeJS.WriteStream = proce
   const started = Date.now();
   let count = 0;
   let failed = 0;
-  let last = 0;
+  let last = started; // short runs print only the final line
   const draw = (final: boolean) => {
     const elapsed = ((Date.now() - started) / 1000).toFixed(1);
     if (tty) {
