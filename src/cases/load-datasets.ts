@@ -123,7 +123,7 @@ async function* readJsonlRows(
       yield { line: lineNumber, problem: 'expected a JSON object per line' };
       continue;
     }
-    const parsed = regressionCaseSchema.safeParse(json);
+    const parsed = regressionCaseSchema.safeParse(json, { reportInput: true });
     if (parsed.success) yield { line: lineNumber, value: parsed.data };
     else yield { line: lineNumber, problem: formatZodIssues(parsed.error).join('; ') };
   }

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { configSchema, FIX_HINTS, type TracegateConfig } from './config-schema.js';
 import { UsageError } from '../errors.js';
+import { formatZodIssues } from '../util/zod-issues.js';
 
 /** Config file names, in the order they are looked for in each directory. */
 export const CONFIG_FILE_NAMES = [
@@ -49,17 +50,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
 
 /** Validate a raw config object; every problem names its key path and the fix, all at once. */
 export function validateConfig(raw: unknown, source: string): TracegateConfig {
-  const parsed = configSchema.safeParse(raw ?? {});
+  const parsed = configSchema.safeParse(raw ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const keyPath = issue.path.map(String).join('.') || '(root)';
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') message = `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-    const hintKey = [...issue.path].reverse().find((k) => typeof k === 'string' && FIX_HINTS[k]) as string | undefined;
-    const hint = hintKey ? ` — ${FIX_HINTS[hintKey]}` : '';
-    const where = issue.code === 'unrecognized_keys' && keyPath !== '(root)' ? keyPath : keyPath;
-    return `${where}: ${message}${hint}`;
-  });
+  const problems = formatZodIssues(parsed.error, FIX_HINTS);
   throw new UsageError(`Invalid config in ${source}:`, problems);
 }
 

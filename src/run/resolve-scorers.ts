@@ -44,7 +44,7 @@ export class ScorerResolver {
   private async resolve(entry: ScorerEntry, keyPath: string): Promise<ResolvedScorer> {
     const spec = typeof entry === 'string' ? { id: entry, options: {}, mode: 'blocking' as const, min_score: 1 } : entry;
     const definition = await findScorer(spec.id, this.context.cwd, keyPath);
-    const parsed = definition.options.safeParse(spec.options ?? {});
+    const parsed = definition.options.safeParse(spec.options ?? {}, { reportInput: true } as never);
     if (!parsed.success) {
       throw new UsageError(`Invalid options for scorer "${spec.id}" at ${keyPath}.options:`, formatZodIssues(parsed.error));
     }

@@ -1,18 +1,42 @@
 import type { z } from 'zod';
 
-/** One readable line per zod issue: `path.to.key: message`. */
-export function formatZodIssues(error: z.ZodError, prefix = ''): string[] {
-  return error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    return `${path || '(root)'}: ${describeIssue(issue)}`;
+type Issue = z.core.$ZodIssue;
+
+/**
+ * One readable line per zod issue: `path.to.key: message[ — fix]`. A union (e.g. a scorer given as a
+ * string or an object) is reported through the branch the value was meant for, not as "Invalid input".
+ * `hints` maps a key name to how to fix it; the nearest key on the path with a hint wins.
+ */
+export function formatZodIssues(error: z.ZodError, hints: Record<string, string> = {}): string[] {
+  return flattenIssues(error.issues, []).map(({ issue, path }) => {
+    const keyPath = path.map(String).join('.') || '(root)';
+    const hintKey = [...path].reverse().find((k) => typeof k === 'string' && hints[k]) as string | undefined;
+    return `${keyPath}: ${describeIssue(issue)}${hintKey ? ` — ${hints[hintKey]}` : ''}`;
   });
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function flattenIssues(issues: readonly Issue[], prefix: PropertyKey[]): Array<{ issue: Issue; path: PropertyKey[] }> {
+  const out: Array<{ issue: Issue; path: PropertyKey[] }> = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length) {
+      // Branches that failed only because the value has another type were not the one the user meant.
+      const meant = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+      if (meant.length >= 1) {
+        out.push(...flattenIssues(meant[0], path));
+        continue;
+      }
+    }
+    out.push({ issue, path });
+  }
+  return out;
+}
+
+function describeIssue(issue: Issue): string {
   if (issue.code === 'invalid_type') {
-    const received = (issue as { input?: unknown }).input;
-    if (received === undefined) return `is required (expected ${issue.expected})`;
-    return `expected ${issue.expected}, got ${describeValue(received)}`;
+    // Parse with { reportInput: true } so a wrong value can be quoted; no input means the key is missing.
+    const input = (issue as { input?: unknown }).input;
+    return input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describeValue(input)}`;
   }
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
