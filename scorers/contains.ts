@@ -21,7 +21,8 @@ export const contains: ScorerDefinition<z.infer<typeof options>> = {
   options,
   create: (opts) => (args) => {
     const wanted = opts.values ?? expectedStrings(args.expected);
-    if (!wanted || wanted.length === 0) return { name: 'contains', score: null, metadata: { reason: 'nothing to look for' } };
+    if (!wanted || wanted.length === 0)
+      return { name: 'contains', score: null, metadata: { reason: 'nothing to look for' } };
     const fold = (s: string) => (opts.case_sensitive ? s : s.toLowerCase());
     const text = fold(outputAsText(args.output));
     const missing = wanted.filter((w) => !text.includes(fold(w)));

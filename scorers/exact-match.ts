@@ -19,7 +19,8 @@ export const exactMatch: ScorerDefinition<z.infer<typeof options>> = {
   options,
   create: (opts) => async (args) => {
     const expected = pick(args.expected, opts.field);
-    if (expected === undefined) return { name: 'exact-match', score: null, metadata: { reason: 'no expected value' } };
+    if (expected === undefined)
+      return { name: 'exact-match', score: null, metadata: { reason: 'no expected value' } };
     const output = pick(args.output, opts.field);
     const result = await ExactMatch({ output: output as never, expected: expected as never });
     return { name: 'exact-match', score: result.score ?? 0, metadata: { expected, output } };

@@ -1,14 +1,39 @@
 import type { ScorerDefinition } from './types.js';
 import { exactMatch } from './exact-match.js';
 import { contains } from './contains.js';
+import { levenshtein } from './levenshtein.js';
+import { jsonParse } from './json-parse.js';
 import { jsonSchema } from './json-schema.js';
+import { citationFormat } from './citation-format.js';
+import { toolCall } from './tool-call.js';
+import { toolSequence } from './tool-sequence.js';
+import { retrievalRecall } from './retrieval-recall.js';
+import { citationGrounding } from './citation-grounding.js';
+import { unsupportedClaims } from './unsupported-claims.js';
+import { constraints } from './constraints.js';
+
+/** Every built-in scorer, in the order the README lists them (by failure mode, then generic). */
+export const BUILTIN_SCORER_LIST: ScorerDefinition[] = [
+  jsonParse,
+  jsonSchema,
+  citationFormat,
+  toolCall,
+  toolSequence,
+  retrievalRecall,
+  citationGrounding,
+  unsupportedClaims,
+  constraints,
+  exactMatch,
+  contains,
+  levenshtein,
+];
 
 /**
- * The built-in scorers by id. Add a scorer by writing `scorers/<id>.ts` and listing it here; its id,
+ * The built-in scorers by id. Add a scorer by writing `scorers/<id>.ts` and listing it above; its id,
  * version and options schema are all that the config, the fingerprint and the README need.
  */
 export const BUILTIN_SCORERS: Record<string, ScorerDefinition> = Object.fromEntries(
-  [exactMatch, contains, jsonSchema].map((s) => [s.id, s]),
+  BUILTIN_SCORER_LIST.map((s) => [s.id, s]),
 );
 
 /**
@@ -16,11 +41,11 @@ export const BUILTIN_SCORERS: Record<string, ScorerDefinition> = Object.fromEntr
  * that lack what it needs, so a default never fails a case for a reason the user did not ask about.
  */
 export const DEFAULT_SCORERS_BY_MODE: Record<string, string[]> = {
-  'format-violation': ['json-schema'],
-  'tool-argument-error': ['exact-match'],
-  'retrieval-miss': ['contains'],
-  hallucination: ['contains'],
-  'instruction-follow-failure': ['contains'],
+  'format-violation': ['json-parse', 'json-schema'],
+  'tool-argument-error': ['tool-call'],
+  'retrieval-miss': ['retrieval-recall'],
+  hallucination: ['citation-grounding', 'unsupported-claims'],
+  'instruction-follow-failure': ['constraints'],
 };
 
 /** Scorers for a failure mode with no configured list (custom modes fall back to exact-match). */

@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { ScorerDefinition } from './types.js';
+import { answerText } from './util/json-text.js';
+
+const CLAIM_KINDS = ['number', 'money', 'percent', 'date', 'url', 'email', 'entity'] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+
+const options = z
+  .object({
+    /** Output JSON field holding the answer text (the whole output when absent). */
+    answer_field: z.string().default('answer'),
+    /** Strings that count as known facts besides the sources (e.g. the support address, the product name). */
+    allow: z.array(z.string()).default([]),
+    /** Which kinds of claim to check. */
+    check: z.array(z.enum(CLAIM_KINDS)).default([...CLAIM_KINDS]),
+    /** Where supporting text may come from: the run's retrieved documents and/or the case input. */
+    sources: z.array(z.enum(['retrieved', 'input'])).default(['retrieved', 'input']),
+  })
+  .strict();
+
+type Options = z.infer<typeof options>;
+
+/** One checkable span of the answer. */
+export interface Claim {
+  text: string;
+  kind: ClaimKind;
+}
+
+// wink-nlp with its English lite model (bundled, loads offline). Only the pipes we use: part-of-speech tags
+// (proper nouns) and the entity recogniser (money, percentages, dates…); sentence splitting is skipped for
+// speed, sentence starts are read off the punctuation instead.
+let nlp: ReturnType<typeof winkNLP> | undefined;
+function engine(): ReturnType<typeof winkNLP> {
+  nlp ??= winkNLP(model, ['pos', 'ner']);
+  return nlp;
+}
+
+const ENTITY_KIND: Record<string, ClaimKind> = {
+  MONEY: 'money',
+  PERCENT: 'percent',
+  DATE: 'date',
+  TIME: 'date',
+  DURATION: 'date',
+  CARDINAL: 'number',
+  ORDINAL: 'number',
+  EMAIL: 'email',
+  URL: 'url',
+};
+const TOKEN_KIND: Record<string, ClaimKind> = {
+  number: 'number',
+  email: 'email',
+  url: 'url',
+  ordinal: 'number',
+};
+
+/**
+ * The checkable claims of an answer: entities with digits (amounts, percentages, dates, counts), emails, URLs,
+ * stray numbers, and runs of proper nouns (names of people, companies, places, products).
+ */
+export function extractClaims(text: string): Claim[] {
+  const nlp = engine();
+  const its = nlp.its;
+  const doc = nlp.readDoc(text);
+  const tokens = doc.tokens();
+  const words = tokens.out() as string[];
+  const types = tokens.out(its.type) as string[];
+  const pos = tokens.out(its.pos) as string[];
+  const spaces = tokens.out(its.precedingSpaces) as string[];
+  const covered = new Uint8Array(words.length);
+  const claims: Claim[] = [];
+  const spanText = (a: number, b: number) => {
+    let s = words[a];
+    for (let i = a + 1; i <= b; i++) s += spaces[i] + words[i];
+    return s;
+  };
+  const entities = doc.entities();
+  const spans = entities.out(its.span) as unknown as Array<[number, number]>;
+  const entityTypes = entities.out(its.type) as string[];
+  spans.forEach(([a, b], i) => {
+    const kind = ENTITY_KIND[entityTypes[i]];
+    if (!kind) return;
+    const value = spanText(a, b);
+    if ((kind === 'number' || kind === 'date' || kind === 'money' || kind === 'percent') && !/\d/.test(value))
+      return;
+    for (let t = a; t <= b; t++) covered[t] = 1;
+    claims.push({ text: value, kind });
+  });
+  for (let i = 0; i < words.length; i++) {
+    if (covered[i]) continue;
+    const kind = TOKEN_KIND[types[i]];
+    if (kind && /\d|@|\//.test(words[i])) {
+      claims.push({ text: words[i], kind });
+      continue;
+    }
+    if (pos[i] !== 'PROPN' || !/^\p{Lu}/u.test(words[i])) continue;
+    let end = i;
+    while (
+      end + 1 < words.length &&
+      !covered[end + 1] &&
+      pos[end + 1] === 'PROPN' &&
+      /^\p{Lu}/u.test(words[end + 1])
+    )
+      end++;
+    // A capitalised first word of a sentence is tagged PROPN more often than it is one: leave it out.
+    let start = i;
+    if (i === 0 || /^[.!?:]$/.test(words[i - 1]) || spaces[i].includes('\n')) start++;
+    if (start <= end) claims.push({ text: spanText(start, end), kind: 'entity' });
+    i = end;
+  }
+  return claims;
+}
+
+/** Known facts: the text of the sources, its numbers (canonical) and its words, for quick look-ups. */
+interface Facts {
+  text: string;
+  numbers: Set<string>;
+  words: Set<string>;
+}
+
+const NUMBER = /\d+(?:,\d{3})*(?:\.\d+)?/g;
+const WORD = /[\p{L}\p{N}]+/gu;
+const canonicalNumber = (s: string) => String(Number(s.replace(/,/g, '')));
+
+function factsOf(text: string): Facts {
+  const lower = text.toLowerCase().replace(/\s+/g, ' ');
+  return {
+    text: lower,
+    numbers: new Set(Array.from(lower.matchAll(NUMBER), (m) => canonicalNumber(m[0]))),
+    words: new Set(lower.match(WORD) ?? []),
+  };
+}
+
+// Facts per distinct source text: the same retrieved documents recur across cases and trials.
+const factsCache = new Map<string, Facts>();
+function cachedFacts(text: string): Facts {
+  let facts = factsCache.get(text);
+  if (!facts) {
+    if (factsCache.size > 5000) factsCache.clear();
+    factsCache.set(text, (facts = factsOf(text)));
+  }
+  return facts;
+}
+
+/** Is a claim backed by the facts? Exact text first; then every number and every word of it found there. */
+export function isSupported(claim: Claim, facts: Facts): boolean {
+  const text = claim.text.toLowerCase().replace(/\s+/g, ' ');
+  if (facts.text.includes(text)) return true;
+  if (claim.kind === 'url' || claim.kind === 'email') return facts.text.includes(text.replace(/[/.]+$/, ''));
+  const numbers = Array.from(text.matchAll(NUMBER), (m) => canonicalNumber(m[0]));
+  if (numbers.some((n) => !facts.numbers.has(n))) return false;
+  // Words of amounts and dates ("dollars", "March") must be there too, bar units the source may spell differently.
+  const words = (text.match(WORD) ?? []).filter((w) => !/^\d/.test(w) && !UNIT_WORDS.has(w));
+  return words.every((w) => facts.words.has(w));
+}
+
+const UNIT_WORDS = new Set([
+  'usd',
+  'eur',
+  'gbp',
+  'dollars',
+  'dollar',
+  'euros',
+  'euro',
+  'percent',
+  'per',
+  'cent',
+  'since',
+  'about',
+  'around',
+  'the',
+  'of',
+  'on',
+  'in',
+  'at',
+  'and',
+]);
+
+/** Strings and numbers anywhere inside the case input. */
+function inputText(input: unknown, out: string[] = []): string[] {
+  if (typeof input === 'string' || typeof input === 'number') out.push(String(input));
+  else if (Array.isArray(input)) for (const v of input) inputText(v, out);
+  else if (input && typeof input === 'object') for (const v of Object.values(input)) inputText(v, out);
+  return out;
+}
+
+/**
+ * Numbers, amounts, percentages, dates, URLs, emails and named entities in the answer must appear in the
+ * retrieved context, the input, or the allow-list. Score = supported / claims; each unsupported span listed.
+ */
+export const unsupportedClaims: ScorerDefinition<Options> = {
+  id: 'unsupported-claims',
+  version: '1',
+  kind: 'code',
+  failureModes: ['hallucination'],
+  description:
+    'Numbers, amounts, percentages, dates, URLs, emails and named entities (wink-nlp) in the answer appear in the retrieved context, the input or an allow-list; lists each unsupported span.',
+  options,
+  create: (opts) => {
+    const kinds = new Set(opts.check);
+    const allowText = opts.allow.join('\n');
+    return (args) => {
+      const useRetrieved = opts.sources.includes('retrieved');
+      if (useRetrieved && !Array.isArray(args.retrieved)) {
+        return {
+          name: 'unsupported-claims',
+          score: null,
+          metadata: { reason: 'the run reported no retrieved context' },
+        };
+      }
+      const parts: string[] = [];
+      if (useRetrieved) for (const d of args.retrieved!) if (typeof d?.text === 'string') parts.push(d.text);
+      if (opts.sources.includes('input')) parts.push(...inputText(args.input));
+      parts.push(allowText);
+      const facts = cachedFacts(parts.join('\n'));
+      const claims = extractClaims(answerText(args.output, opts.answer_field)).filter((c) =>
+        kinds.has(c.kind),
+      );
+      const unsupported = claims.filter((c) => !isSupported(c, facts));
+      const metadata: Record<string, unknown> = { claims: claims.length, unsupported };
+      if (unsupported.length) {
+        const list = unsupported
+          .slice(0, 5)
+          .map((c) => `"${c.text}" (${c.kind})`)
+          .join(', ');
+        const more = unsupported.length > 5 ? ` +${unsupported.length - 5} more` : '';
+        metadata.reason = `unsupported: ${list}${more} — not in the retrieved context, input or allow-list`;
+      }
+      const score = claims.length ? (claims.length - unsupported.length) / claims.length : 1;
+      return { name: 'unsupported-claims', score, metadata };
+    };
+  },
+};
