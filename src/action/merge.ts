@@ -1,0 +1,66 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { glob } from 'tinyglobby';
+import { mergeResults } from '../run/merge.js';
+import type { Results } from '../run/results.js';
+import type { FailOn } from '../run/gate.js';
+import { renderMarkdownReport } from '../report/markdown.js';
+import { renderJunit } from '../report/junit.js';
+import { InputError } from './inputs.js';
+
+/** What the merge job produced: the same shape `evaluate` returns, minus the config. */
+export interface MergeOutcome {
+  results: Results;
+  paths: { results: string; report: string; junit: string; out: string };
+}
+
+/**
+ * The merge job of a sharded matrix (the `merge` input): read the shards' results.json files (globs, as
+ * download-artifact lays them out), merge them with the library's `mergeResults`, and write results.json,
+ * report.md and junit.xml to `out`, exactly as `tracegate merge` does. Runs no task and no scorer, so it is
+ * also what the trusted half of the fork recipe runs.
+ */
+export async function mergeResultFiles(
+  patterns: string[],
+  options: { cwd: string; out: string; failOn: FailOn },
+): Promise<MergeOutcome> {
+  const files = (
+    await glob(patterns, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: true })
+  ).sort();
+  if (files.length === 0) {
+    throw new InputError(
+      `Invalid merge '${patterns.join(', ')}': no results files match. Expected paths or globs of results.json files, e.g. shards/*/results.json.`,
+    );
+  }
+  const shards: Results[] = [];
+  for (const file of files) {
+    let parsed: Results;
+    try {
+      parsed = JSON.parse(await readFile(file, 'utf8')) as Results;
+    } catch (error) {
+      throw new InputError(`Cannot read results file ${file}: ${(error as Error).message}`);
+    }
+    if (parsed?.version !== 1) throw new InputError(`${file} is not a tracegate results.json (version 1).`);
+    shards.push(parsed);
+  }
+  const results = mergeResults(shards, options.failOn);
+  const out = path.resolve(options.cwd, options.out);
+  await mkdir(out, { recursive: true });
+  const paths = {
+    results: path.join(out, 'results.json'),
+    report: path.join(out, 'report.md'),
+    junit: path.join(out, 'junit.xml'),
+    out,
+  };
+  await writeAtomic(paths.results, JSON.stringify(results));
+  await writeAtomic(paths.report, renderMarkdownReport(results));
+  await writeAtomic(paths.junit, renderJunit(results));
+  return { results, paths };
+}
+
+/** Write through a temporary name and a rename, so readers never see a partial file. */
+async function writeAtomic(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
+}
