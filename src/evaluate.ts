@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config/load-config.js';
 import type { TracegateConfig } from './config/config-schema.js';
-import { findDatasetFiles, readCases, scanDatasets } from './cases/load-datasets.js';
+import { findDatasetFiles, readCaseBatches, scanDatasets } from './cases/load-datasets.js';
 import { createTask } from './run/tasks/create-task.js';
 import { ScorerResolver } from './run/resolve-scorers.js';
 import { runCase, type CaseUsage } from './run/run-case.js';
-import { runPool } from './run/run-pool.js';
+import { runPoolBatched } from './run/run-pool.js';
 import { ResultsAggregator } from './run/aggregate.js';
 import { ResultsWriter } from './run/results-writer.js';
 import { checkComparable, classifyCase, indexBaseline, type BaselineIndex } from './run/compare.js';
@@ -18,10 +18,7 @@ import { parseCaseFilters } from './run/case-filter.js';
 import { silentProgress, type Progress } from './run/progress.js';
 import type { CaseResult, Fingerprint, Results } from './run/results.js';
 import { renderMarkdownReport } from './report/markdown.js';
-import { junitCase, junitHead, junitSuiteClose, junitSuiteOpen, junitTail } from './report/junit.js';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { once } from 'node:events';
+import { JunitWriter } from './output/junit-writer.js';
 import { UsageError } from './errors.js';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
@@ -105,6 +102,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   const compareWith = baselineInfo?.comparable ? baseline : undefined;
   const task = await createTask(settings.task, configDir);
   const writer = await ResultsWriter.open(settings.out);
+  const junit = new JunitWriter(settings.out);
   const aggregator = new ResultsAggregator();
   const usage: CaseUsage = { cost_usd: 0, input_tokens: 0, output_tokens: 0, judge_calls: 0, judge_cost_usd: 0 };
   const progress = options.progress?.(scan.selected) ?? silentProgress;
@@ -114,12 +112,15 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   };
   const runOptions = { trials: settings.trials, trialPassRate: config.trial_pass_rate, timeoutMs: settings.timeoutMs };
 
-  async function* selectedCases() {
-    for await (const loaded of readCases(files, cwd)) if (select(loaded.case, loaded.dataset)) yield loaded;
+  async function* selectedBatches() {
+    for await (const batch of readCaseBatches(files, cwd)) {
+      const kept = shard || filter ? batch.filter((loaded) => select(loaded.case, loaded.dataset)) : batch;
+      if (kept.length) yield kept;
+    }
   }
 
   try {
-    await runPool(selectedCases(), settings.concurrency, async (loaded) => {
+    await runPoolBatched(selectedBatches(), settings.concurrency, async (loaded) => {
       const scorers = scorersByMode.get(loaded.case.metadata.failure_mode)!;
       const partial = await runCase(loaded, task, scorers, runOptions, usage);
       const result: CaseResult = {
@@ -129,10 +130,12 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
       };
       aggregator.add(result, scorers);
       writer.write(result);
+      junit.write(result);
       progress.tick(result.passed || result.status === 'skipped');
     });
   } catch (error) {
     await writer.abort();
+    await junit.abort();
     throw error;
   } finally {
     progress.done();
@@ -167,7 +170,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   const reportPath = path.join(settings.out, 'report.md');
   const junitPath = path.join(settings.out, 'junit.xml');
   await writeAtomic(reportPath, renderMarkdownReport(results));
-  await writeJunitFromResultsFile(resultsPath, header, junitPath);
+  await junit.finish(header);
   return {
     results,
     config,
@@ -203,29 +206,6 @@ export async function readBaseline(file: string): Promise<BaselineIndex> {
 
 function sortedRecord(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
-}
-
-/**
- * junit.xml lists every case, which memory does not hold: stream results.json (one case per line, as
- * ResultsWriter writes it) once per failure mode, so each <testsuite> gets its cases together.
- */
-async function writeJunitFromResultsFile(resultsPath: string, header: Omit<Results, 'cases'>, junitPath: string) {
-  const temp = `${junitPath}.${process.pid}.tmp`;
-  const out = createWriteStream(temp);
-  out.write(junitHead(header));
-  for (const mode of Object.keys(header.failure_modes)) {
-    out.write(junitSuiteOpen(mode, header.failure_modes[mode], header.duration_ms));
-    const lines = createInterface({ input: createReadStream(resultsPath, 'utf8'), crlfDelay: Infinity });
-    for await (const line of lines) {
-      if (!line.startsWith('{"id":')) continue;
-      const c = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as CaseResult;
-      if (c.failure_mode === mode && !out.write(junitCase(c))) await once(out, 'drain');
-    }
-    out.write(junitSuiteClose());
-  }
-  out.write(junitTail());
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  await rename(temp, junitPath);
 }
 
 /** Write a file through a temporary name and a rename, so readers never see a partial file. */

@@ -1,7 +1,7 @@
 import type { LoadedCase } from '../cases/regression-case.js';
 import type { Score } from '../../scorers/types.js';
 import type { ResolvedScorer } from './resolve-scorers.js';
-import { TaskError, type Task, type TaskResult } from './tasks/task.js';
+import { LazyAbortContext, TaskError, type Task, type TaskResult } from './tasks/task.js';
 import type { CaseResult } from './results.js';
 
 /** How one case is run: trials, the pass rate over trials it needs, and the per-trial timeout. */
@@ -168,14 +168,14 @@ async function runTrial(
 }
 
 function callWithTimeout(task: Task, input: unknown, loaded: LoadedCase, timeoutMs: number): Promise<TaskResult> {
-  const controller = new AbortController();
+  const context = new LazyAbortContext();
   return new Promise<TaskResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       const error = new TaskError(`timed out after ${timeoutMs} ms`);
-      controller.abort(error);
+      context.abort(error);
       reject(error);
     }, timeoutMs);
-    task.run(input, loaded.case, controller.signal).then(
+    task.run(input, loaded.case, context).then(
       (value) => {
         clearTimeout(timer);
         resolve(value);

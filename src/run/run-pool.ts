@@ -32,3 +32,47 @@ export async function runPool<T>(
   };
   await Promise.all(Array.from({ length: concurrency }, pull));
 }
+
+/**
+ * runPool over items that arrive in batches (e.g. one batch per chunk read from disk): workers take items
+ * synchronously while a batch lasts and share one pending read when it runs out, so there is no await
+ * per item on the read side.
+ */
+export async function runPoolBatched<T>(
+  batches: AsyncIterable<T[]>,
+  concurrency: number,
+  worker: (item: T) => Promise<void>,
+): Promise<void> {
+  const iterator = batches[Symbol.asyncIterator]();
+  let buffer: T[] = [];
+  let position = 0;
+  let done = false;
+  let refill: Promise<void> | null = null;
+  const take = async (): Promise<{ item: T } | undefined> => {
+    while (position >= buffer.length) {
+      if (done) return undefined;
+      refill ??= iterator.next().then((step) => {
+        if (step.done) done = true;
+        else {
+          buffer = step.value;
+          position = 0;
+        }
+        refill = null;
+      });
+      await refill;
+    }
+    return { item: buffer[position++] };
+  };
+  const pull = async () => {
+    for (;;) {
+      if (position < buffer.length) {
+        await worker(buffer[position++]);
+        continue;
+      }
+      const next = await take();
+      if (!next) return;
+      await worker(next.item);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, pull));
+}

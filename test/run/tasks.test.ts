@@ -15,7 +15,7 @@ const kase = (question: string, extra: Partial<RegressionCase> = {}) =>
 
 function run(task: Task, question: string, timeoutMs = 2000) {
   const c = kase(question);
-  return task.run(c.input, c, AbortSignal.timeout(timeoutMs));
+  return task.run(c.input, c, { signal: AbortSignal.timeout(timeoutMs) });
 }
 
 describe('createTask', () => {
@@ -155,7 +155,7 @@ describe('replay task', () => {
   it('returns the recorded output, tool calls and retrieval; errors without a recorded output', async () => {
     const task = await createTask('replay', here);
     const c = kase('q', { output: '{"a":1}', context: { tool_calls: [{ name: 't', arguments: '{}' }], retrieved: [{ id: 'kb-1' }] } });
-    await expect(task.run(c.input, c, AbortSignal.timeout(100))).resolves.toEqual({
+    await expect(task.run(c.input, c, { signal: AbortSignal.timeout(100) })).resolves.toEqual({
       output: '{"a":1}',
       tool_calls: [{ name: 't', arguments: '{}' }],
       retrieved: [{ id: 'kb-1' }],

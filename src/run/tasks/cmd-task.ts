@@ -95,7 +95,7 @@ export function createCmdTask(spec: string, command: string, cwd: string): Task 
 
   return {
     spec,
-    run(input, testCase, signal) {
+    run(input, testCase, { signal }) {
       if (crashes >= MAX_CONSECUTIVE_CRASHES) {
         return Promise.reject(new TaskError(`task process crashed ${crashes} times in a row; not restarting it`));
       }

@@ -4,7 +4,7 @@ import { normaliseTaskResult, TaskError, type Task } from './task.js';
 export function createHttpTask(url: string): Task {
   return {
     spec: url,
-    async run(input, testCase, signal) {
+    async run(input, testCase, { signal }) {
       let response: Response;
       try {
         response = await fetch(url, {

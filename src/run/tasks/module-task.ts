@@ -28,10 +28,10 @@ export async function createModuleTask(spec: string, target: string, cwd: string
   }
   return {
     spec,
-    async run(input, testCase, signal) {
+    async run(input, testCase, context) {
       let value: unknown;
       try {
-        value = await fn(input, testCase, { signal });
+        value = await fn(input, testCase, context);
       } catch (error) {
         throw new TaskError(`task threw: ${error instanceof Error ? error.message : String(error)}`);
       }

@@ -10,11 +10,16 @@ export interface TaskResult {
   metadata?: Record<string, unknown>;
 }
 
+/** What a task call gets besides the case: `signal` aborts when the case times out. */
+export interface TaskCallContext {
+  readonly signal: AbortSignal;
+}
+
 /** A way to call the application: one `run` per case; `close` releases processes and sockets. */
 export interface Task {
   /** The spec string, for reports. */
   spec: string;
-  run(input: unknown, testCase: RegressionCase, signal: AbortSignal): Promise<TaskResult>;
+  run(input: unknown, testCase: RegressionCase, context: TaskCallContext): Promise<TaskResult>;
   close(): Promise<void>;
 }
 
@@ -60,4 +65,29 @@ export function normaliseTaskResult(value: unknown): TaskResult {
     return parsed.data as TaskResult;
   }
   return { output: value };
+}
+
+/**
+ * A TaskCallContext whose AbortController is created only when a task reads `signal`: an AbortController
+ * costs several microseconds, more than the rest of the runner's per-case overhead, and most module tasks
+ * never look at it.
+ */
+export class LazyAbortContext implements TaskCallContext {
+  private controller: AbortController | undefined;
+  private reason: unknown;
+  private aborted = false;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
 }
