@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { ExactMatch } from 'autoevals';
 import type { ScorerDefinition } from './types.js';
@@ -9,33 +10,53 @@ const options = z
   })
   .strict();
 
-/** Output equals `expected` (deep equality for JSON values), using autoevals' ExactMatch. */
+/**
+ * Output equals `expected` (or `expected[field]`). Strings go through autoevals' ExactMatch; JSON values are
+ * compared structurally here, because ExactMatch compares `JSON.stringify` texts, so `{"a":1,"b":2}` and
+ * `{"b":2,"a":1}` would differ on key order.
+ */
 export const exactMatch: ScorerDefinition<z.infer<typeof options>> = {
   id: 'exact-match',
-  version: '1',
+  version: '2',
   kind: 'code',
   failureModes: ['format-violation', 'instruction-follow-failure'],
-  description: 'Output equals `expected` (or `expected[field]`); JSON values compare structurally.',
+  description:
+    'Output equals `expected` (or `expected[field]`); JSON values compare structurally (key order ignored).',
   options,
   create: (opts) => async (args) => {
     const expected = pick(args.expected, opts.field);
     if (expected === undefined)
       return { name: 'exact-match', score: null, metadata: { reason: 'no expected value' } };
-    const output = pick(args.output, opts.field);
+    let output = pick(args.output, opts.field);
+    if (expected !== null && typeof expected === 'object') {
+      if (typeof output === 'string') output = parseOr(output);
+      const same = isDeepStrictEqual(output, expected);
+      return {
+        name: 'exact-match',
+        score: same ? 1 : 0,
+        metadata: same ? {} : { reason: 'output differs from expected', expected, output },
+      };
+    }
     const result = await ExactMatch({ output: output as never, expected: expected as never });
-    return { name: 'exact-match', score: result.score ?? 0, metadata: { expected, output } };
+    const score = result.score ?? 0;
+    return {
+      name: 'exact-match',
+      score,
+      metadata: score === 1 ? {} : { reason: 'output differs from expected', expected, output },
+    };
   },
 };
 
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 function pick(value: unknown, field: string | undefined): unknown {
   if (!field) return value;
-  let v = value;
-  if (typeof v === 'string') {
-    try {
-      v = JSON.parse(v);
-    } catch {
-      return undefined;
-    }
-  }
+  const v = typeof value === 'string' ? parseOr(value) : value;
   return v && typeof v === 'object' ? (v as Record<string, unknown>)[field] : undefined;
 }

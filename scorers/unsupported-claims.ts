@@ -48,6 +48,30 @@ const ENTITY_KIND: Record<string, ClaimKind> = {
   EMAIL: 'email',
   URL: 'url',
 };
+const LEADING_WORDS = new Set([
+  'since',
+  'until',
+  'till',
+  'by',
+  'from',
+  'before',
+  'after',
+  'on',
+  'in',
+  'at',
+  'about',
+  'around',
+  'over',
+  'under',
+  'within',
+  'for',
+  'during',
+  'of',
+  'the',
+  'every',
+  'each',
+  'per',
+]);
 const TOKEN_KIND: Record<string, ClaimKind> = {
   number: 'number',
   email: 'email',
@@ -78,9 +102,12 @@ export function extractClaims(text: string): Claim[] {
   const entities = doc.entities();
   const spans = entities.out(its.span) as unknown as Array<[number, number]>;
   const entityTypes = entities.out(its.type) as string[];
-  spans.forEach(([a, b], i) => {
+  spans.forEach(([start, b], i) => {
     const kind = ENTITY_KIND[entityTypes[i]];
     if (!kind) return;
+    // wink includes the preposition in spans like "until March 3": the claim is the date itself.
+    let a = start;
+    while (a < b && LEADING_WORDS.has(words[a].toLowerCase())) a++;
     const value = spanText(a, b);
     if ((kind === 'number' || kind === 'date' || kind === 'money' || kind === 'percent') && !/\d/.test(value))
       return;
@@ -116,10 +143,13 @@ export function extractClaims(text: string): Claim[] {
 interface Facts {
   text: string;
   numbers: Set<string>;
+  /** Numbers written as percentages (`12%`, `12 percent`): a percentage claim needs one of these. */
+  percents: Set<string>;
   words: Set<string>;
 }
 
 const NUMBER = /\d+(?:,\d{3})*(?:\.\d+)?/g;
+const PERCENT = /(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)/g;
 const WORD = /[\p{L}\p{N}]+/gu;
 const canonicalNumber = (s: string) => String(Number(s.replace(/,/g, '')));
 
@@ -128,6 +158,7 @@ function factsOf(text: string): Facts {
   return {
     text: lower,
     numbers: new Set(Array.from(lower.matchAll(NUMBER), (m) => canonicalNumber(m[0]))),
+    percents: new Set(Array.from(lower.matchAll(PERCENT), (m) => canonicalNumber(m[1]))),
     words: new Set(lower.match(WORD) ?? []),
   };
 }
@@ -149,7 +180,7 @@ export function isSupported(claim: Claim, facts: Facts): boolean {
   if (facts.text.includes(text)) return true;
   if (claim.kind === 'url' || claim.kind === 'email') return facts.text.includes(text.replace(/[/.]+$/, ''));
   const numbers = Array.from(text.matchAll(NUMBER), (m) => canonicalNumber(m[0]));
-  if (numbers.some((n) => !facts.numbers.has(n))) return false;
+  if (numbers.some((n) => !(claim.kind === 'percent' ? facts.percents : facts.numbers).has(n))) return false;
   // Words of amounts and dates ("dollars", "March") must be there too, bar units the source may spell differently.
   const words = (text.match(WORD) ?? []).filter((w) => !/^\d/.test(w) && !UNIT_WORDS.has(w));
   return words.every((w) => facts.words.has(w));
