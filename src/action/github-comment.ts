@@ -35,9 +35,13 @@ export class GitHubWriteError extends Error {
  * An Octokit-backed CommentApi. `@actions/github` (Octokit, undici) is imported here, on first use, so runs
  * that never comment (push, merge_group, `comment: never`) never load it.
  */
-export async function createCommentApi(token: string, issue: IssueRef): Promise<CommentApi> {
+export async function createCommentApi(
+  token: string,
+  issue: IssueRef,
+  baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com',
+): Promise<CommentApi> {
   const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(token, { baseUrl: process.env.GITHUB_API_URL || 'https://api.github.com' });
+  const octokit = getOctokit(token, { baseUrl });
   const where = { owner: issue.owner, repo: issue.repo, issue_number: issue.number };
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {

@@ -1,5 +1,5 @@
 import type { CaseResult, FailureModeSummary, Results, Verdict } from '../run/results.js';
-import { codeSpan, escapeMarkdown } from './escape.js';
+import { codeSpan, escapeMarkdown, safeLinkUrl } from './escape.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it with room for the action's marker. */
 export const MAX_REPORT_CHARS = 65_000;
@@ -32,7 +32,10 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   const modes = Object.entries(results.failure_modes);
   const head = [renderVerdictLine(results, modes), '', renderModeTable(modes), ''];
   if (results.baseline && !results.baseline.comparable) {
-    head.push(`> ⚠️ **Baseline not comparable**, regressions were not checked: ${results.baseline.notes.map((n) => escapeMarkdown(n)).join('; ')}.`, '');
+    head.push(
+      `> ⚠️ **Baseline not comparable**, regressions were not checked: ${results.baseline.notes.map((n) => escapeMarkdown(n)).join('; ')}.`,
+      '',
+    );
   } else if (results.baseline?.notes.length) {
     head.push(`> ℹ️ ${results.baseline.notes.map((n) => escapeMarkdown(n)).join('; ')}.`, '');
   } else if (!results.baseline) {
@@ -42,8 +45,27 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   let body = head.join('\n');
   const budget = maxChars - footer.length - 400; // room for the truncation note
   let cut = 0;
+  const shown = new Map<string, CaseResult[]>();
+  for (const c of results.cases) {
+    if (!isShown(c)) continue;
+    const list = shown.get(c.failure_mode);
+    if (list) list.push(c);
+    else shown.set(c.failure_mode, [c]);
+  }
+  // Modes that warn or were skipped with no case to show still say why (e.g. no judge key); a
+  // non-comparable baseline is already said once above.
+  const notes: string[] = [];
+  for (const [mode, m] of modes) {
+    if ((m.verdict !== 'warn' && m.verdict !== 'skipped') || shown.has(mode)) continue;
+    const reasons = m.reasons.filter((r) => !r.startsWith('baseline not comparable'));
+    if (reasons.length)
+      notes.push(
+        `- ${VERDICT_ICON[m.verdict]} \`${escapeMarkdown(mode)}\`: ${reasons.map((r) => escapeMarkdown(r)).join('; ')}`,
+      );
+  }
+  if (notes.length) body += notes.join('\n') + '\n';
   for (const [mode, summary] of modes) {
-    const cases = results.cases.filter((c) => c.failure_mode === mode && isShown(c));
+    const cases = (shown.get(mode) ?? []).sort(byImportance);
     if (cases.length === 0) continue;
     const section = renderModeSection(mode, summary, cases, budget - body.length);
     body += section.text;
@@ -51,10 +73,24 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   }
   const omitted = (results.omitted_cases ?? 0) + cut;
   if (omitted > 0) {
-    const where = options.detailsUrl ? ` in [the full results](${options.detailsUrl})` : ' in results.json and junit.xml';
+    const details = safeLinkUrl(options.detailsUrl);
+    const where = details ? ` in [the full results](${details})` : ' in results.json and junit.xml';
     body += `\n> ✂️ ${omitted} more case${omitted === 1 ? '' : 's'} not shown to keep this comment under GitHub's size limit; all are listed${where}.\n`;
   }
   return body + '\n' + footer;
+}
+
+/** Regressions first, then errored, failed, flaky, fixed; stable within each group. */
+function rank(c: CaseResult): number {
+  if (c.vs_baseline === 'regressed') return 0;
+  if (c.status === 'errored') return 1;
+  if (!c.passed) return 2;
+  if (c.flaky) return 3;
+  return 4;
+}
+
+function byImportance(a: CaseResult, b: CaseResult): number {
+  return rank(a) - rank(b);
 }
 
 function isShown(c: CaseResult): boolean {
@@ -90,19 +126,32 @@ function delta(now: number | null, before: number | null): string {
 
 function renderModeTable(modes: Array<[string, FailureModeSummary]>): string {
   const rows = modes.map(([mode, m]) => {
-    const counts = `${m.passed}/${m.cases - m.skipped}${m.errored ? ` (${m.errored} errored)` : ''}${m.skipped ? ` · ${m.skipped} skipped` : ''}`;
+    const counts = `${m.passed}/${m.cases - m.skipped}${m.errored ? ` · ${m.errored} errored` : ''}${m.skipped ? ` · ${m.skipped} skipped` : ''}`;
     const threshold = `${pct(m.threshold)}${m.mean_score_threshold !== undefined ? ` · mean ≥ ${m.mean_score_threshold.toFixed(2)}` : ''}`;
     const regressions = m.regressions ? `**${m.regressions}**` : '0';
     return `| ${VERDICT_ICON[m.verdict]} \`${escapeMarkdown(mode)}\` | ${pct(m.pass_rate)} (${counts}) | ${threshold} | ${pct(m.baseline_pass_rate)} | ${delta(m.pass_rate, m.baseline_pass_rate)} | ${regressions} | ${m.improvements} |`;
   });
-  return ['| Failure mode | Pass rate | Threshold | Baseline | Δ | Regressions | Fixed |', '|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| Failure mode | Pass rate | Threshold | Baseline | Δ | Regressions | Fixed |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
-function renderModeSection(mode: string, m: FailureModeSummary, cases: CaseResult[], budget: number): { text: string; cut: number } {
+function renderModeSection(
+  mode: string,
+  m: FailureModeSummary,
+  cases: CaseResult[],
+  budget: number,
+): { text: string; cut: number } {
   const failing = cases.filter((c) => !c.passed).length;
   const regressed = cases.filter((c) => c.vs_baseline === 'regressed').length;
   const why = m.reasons.length ? ` — ${m.reasons.map((r) => escapeMarkdown(r)).join('; ')}` : '';
-  const summaryBits = [`${failing} failing`, regressed ? `${regressed} regressed` : '', cases.length - failing ? `${cases.length - failing} fixed or flaky` : '']
+  const summaryBits = [
+    `${failing} failing`,
+    regressed ? `${regressed} regressed` : '',
+    cases.length - failing ? `${cases.length - failing} fixed or flaky` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const open = m.verdict === 'fail' ? ' open' : '';
@@ -123,13 +172,21 @@ function renderCaseRow(c: CaseResult): string {
   const status = c.vs_baseline && c.vs_baseline !== 'new' ? STATUS_LABEL[c.vs_baseline] : c.status;
   const reason = c.error ?? c.reasons.join('; ');
   const where = `${escapeMarkdown(c.dataset)}:${c.line}`;
-  const origin = c.origin_url && /^https?:\/\//.test(c.origin_url) ? `[span](${c.origin_url.replace(/[()\s]/g, encodeURIComponent)})` : '—';
-  return `| ${escapeMarkdown(c.id, 80)}<br><sub>${where}</sub> | ${status} | ${escapeMarkdown(reason || '—')} | ${origin} |\n`;
+  const link = safeLinkUrl(c.origin_url);
+  const origin = link ? `[span](${link})` : '—';
+  // The model's own words, quoted inertly: escaped, one line, short.
+  const output =
+    !c.passed && c.output_excerpt ? `<br><sub>output: “${escapeMarkdown(c.output_excerpt, 120)}”</sub>` : '';
+  return `| ${escapeMarkdown(c.id, 80)}<br><sub>${where}</sub> | ${status} | ${escapeMarkdown(reason || '—')}${output} | ${origin} |\n`;
 }
 
 function renderFooter(results: Results): string {
-  const scorers = Object.entries(results.fingerprint.scorers).map(([id, v]) => `${escapeMarkdown(id)}@${v}`).join(', ');
-  const judge = results.fingerprint.judge.model ? `judge ${escapeMarkdown(results.fingerprint.judge.model)} (${escapeMarkdown(results.fingerprint.judge.prompt ?? 'default prompt')})` : 'no judge';
+  const scorers = Object.entries(results.fingerprint.scorers)
+    .map(([id, v]) => `${escapeMarkdown(id)}@${v}`)
+    .join(', ');
+  const judge = results.fingerprint.judge.model
+    ? `judge ${escapeMarkdown(results.fingerprint.judge.model)} (${escapeMarkdown(results.fingerprint.judge.prompt ?? 'default prompt')})`
+    : 'no judge';
   const total = Object.values(results.failure_modes).reduce((n, m) => n + m.cases, 0);
   const shard = results.shard ? ` · shard ${results.shard}` : '';
   return `<sub>tracegate · task ${codeSpan(results.task)} · ${total} cases in ${(results.duration_ms / 1000).toFixed(1)} s${shard} · datasets ${results.fingerprint.datasets.slice(0, 19)}… · scorers ${scorers || 'none'} · ${judge}</sub>\n`;

@@ -225,7 +225,10 @@ describe('node dist/index.js on a runner', () => {
     expect(comment.body).toMatch(/hal-0002.*🔻 regressed/);
     expect(comment.body).toMatch(/hal-0003.*🔻 regressed/);
     // Hostile model output is quoted inertly: no HTML, no mention, no broken <details>.
-    expect(comment.body).not.toMatch(/@here|<b>|`rm|\(javascript:/);
+    expect(comment.body).toContain(
+      '&lt;b&gt;unless&lt;/b&gt; @\u200dhere says otherwise &lt;/details&gt; &#96;rm -rf&#96; \\[click\\](javascript:alert(1))',
+    );
+    expect(comment.body).not.toMatch(/@here|<b>|`rm|(?<!\\)\]\(javascript:/);
     expect(comment.body.match(/<details/g)?.length).toBe(comment.body.match(/<\/details>/g)?.length);
     // Origin links: Braintrust permalinks that the trace viewer answers.
     const links = [...comment.body.matchAll(/\[span\]\((http[^)]+)\)/g)].map((m) => m[1]);
