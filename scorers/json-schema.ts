@@ -40,7 +40,13 @@ const resources: Array<{ uri: string; schema: object | boolean; draft?: Draft }>
 const engines = new Map<Draft, Engine>();
 
 /** Ajv options: every error collected (each becomes a JSON pointer), formats asserted, unknown keywords tolerated. */
-const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: true, logger: false } as const;
+const AJV_OPTIONS = {
+  allErrors: true,
+  strict: false,
+  validateFormats: true,
+  logger: false,
+  ownProperties: true,
+} as const;
 
 function newEngine(draft: Draft): Engine {
   const ajv =
