@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerPromoteCommand } from './promote-command.js';
+import { registerClusterCommand } from './cluster-command.js';
 
 /** Shared between the CLI entry and its commands: the exit code a command wants. */
 export interface CliState {
@@ -9,4 +11,7 @@ export interface CliState {
  * Commands beyond eval and merge register here, one module each (promote, cluster, …), so adding a
  * command never touches main.ts.
  */
-export function registerExtraCommands(_program: Command, _state: CliState): void {}
+export function registerExtraCommands(program: Command, state: CliState): void {
+  registerPromoteCommand(program, state);
+  registerClusterCommand(program, state);
+}

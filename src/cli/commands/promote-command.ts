@@ -1,0 +1,184 @@
+import { Command, Option } from 'commander';
+import { stableStringify } from '../../util/stable-json.js';
+import { UsageError } from '../../errors.js';
+import { TRACE_FORMATS } from '../../traces/trace.js';
+import { promoteTraces, type PromoteOptions } from '../../promote/promote.js';
+import { REPRESENTATIVE_POLICIES } from '../../promote/cluster.js';
+import { parseScrubPattern } from '../../promote/scrub.js';
+import type { CliState } from './index.js';
+
+/** The most skipped records listed one by one; the count is always printed. */
+const MAX_LISTED = 20;
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Options `promote` and `cluster` share: where traces come from and which ones count. */
+export function addSourceOptions(command: Command): Command {
+  return command
+    .requiredOption(
+      '--from <file>',
+      'trace file: Braintrust logs (JSON/JSONL), OTLP/JSON, Langfuse export, or normalised JSONL',
+    )
+    .addOption(
+      new Option('--format <format>', 'input format').choices(['auto', ...TRACE_FORMATS]).default('auto'),
+    )
+    .option(
+      '--where <condition>',
+      'only traces meeting it (repeatable, all must hold): thumbs-down, low-score[<N], PATH OP VALUE',
+      collect,
+      [],
+    )
+    .option(
+      '--window <records>',
+      'records a trace may stay silent before it counts as complete',
+      positiveInt('--window'),
+    );
+}
+
+export function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`${flag} "${value}": expected a whole number ≥ 1`);
+    return n;
+  };
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1))
+    throw new UsageError(`--golden "${value}": expected a fraction between 0 and 1, e.g. 0.05`);
+  return n;
+}
+
+/** Print skipped records as they come, the first MAX_LISTED of them. */
+export function skipPrinter(): { onSkip: (position: string, reason: string) => void; count: () => number } {
+  let n = 0;
+  return {
+    onSkip(position, reason) {
+      n++;
+      if (n <= MAX_LISTED) process.stderr.write(`skipped ${position}: ${reason}\n`);
+      else if (n === MAX_LISTED + 1)
+        process.stderr.write('(further skipped records are counted below, not listed)\n');
+    },
+    count: () => n,
+  };
+}
+
+/** `tracegate promote`: production traces → regression dataset rows. */
+export function registerPromoteCommand(program: Command, state: CliState): void {
+  addSourceOptions(
+    program
+      .command('promote')
+      .description(
+        'turn production traces into regression cases: import, label, cluster, scrub, append to datasets/<mode>.jsonl',
+      ),
+  )
+    .option('--label <mode>', 'the reviewed failure mode of the selected traces (review_status approved)')
+    .option(
+      '--auto-label',
+      'propose a failure mode per trace from the deterministic checks (review_status pending)',
+    )
+    .addOption(new Option('--review <status>', 'review_status to write').choices(['pending', 'approved']))
+    .option('--to <path>', 'dataset directory (rows go to <dir>/<mode>.jsonl) or a .jsonl file', 'datasets')
+    .option('--dry-run', 'print the rows instead of writing them')
+    .option('--no-scrub', 'do NOT replace personal data and secrets (only for data known to be clean)')
+    .option(
+      '--scrub-pattern <name=regex>',
+      'also scrub this pattern (repeatable), e.g. customer_id=CUST-\\d{6}',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--representative <policy>', 'which trace of a cluster becomes the row')
+        .choices([...REPRESENTATIVE_POLICIES])
+        .default('most-recent'),
+    )
+    .option('--max-related <n>', 'most related span ids recorded per row', positiveInt('--max-related'), 1000)
+    .option(
+      '--golden <fraction>',
+      'golden mode: sample this fraction of traces where nothing failed as kind golden rows of --label',
+      fraction,
+    )
+    .option('--expected <json>', 'an expected value (JSON) for every row, e.g. the reviewed correct answer')
+    .option('--tag <tag>', 'tag every row (repeatable)', collect, [])
+    .option('--origin-url-template <template>', 'origin.url, e.g. https://viewer/{object_id}/{id}')
+    .option('--json', 'print the outcome as JSON')
+    .action(async (opts) => {
+      let expected: unknown;
+      if (opts.expected !== undefined) {
+        try {
+          expected = JSON.parse(opts.expected);
+        } catch {
+          expected = opts.expected; // a bare string answer
+        }
+      }
+      const skips = skipPrinter();
+      const options: PromoteOptions = {
+        from: opts.from,
+        format: opts.format,
+        label: opts.label,
+        autoLabel: !!opts.autoLabel,
+        review: opts.review,
+        where: opts.where,
+        to: opts.to,
+        dryRun: !!opts.dryRun,
+        scrub: opts.scrub !== false,
+        scrubRules: (opts.scrubPattern as string[]).map(parseScrubPattern),
+        representative: opts.representative,
+        maxRelated: opts.maxRelated,
+        golden: opts.golden,
+        expected,
+        tags: opts.tag,
+        originUrlTemplate: opts.originUrlTemplate,
+        assembler: opts.window ? { idleRecords: opts.window } : undefined,
+        onSkip: opts.json ? undefined : skips.onSkip,
+      };
+      const outcome = await promoteTraces(options);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(summary(outcome), null, 2) + '\n');
+        state.exitCode = 0;
+        return;
+      }
+      const s = outcome.stats;
+      const out: string[] = [];
+      out.push(
+        `imported ${s.imported} trace(s) from ${opts.from} (${s.format ?? 'no recognised format'}), skipped ${s.skipped} record(s)`,
+      );
+      if (outcome.filtered) out.push(`${outcome.filtered} trace(s) not selected by --where`);
+      if (outcome.unlabelled)
+        out.push(
+          `${outcome.unlabelled} trace(s) with no failure found${options.golden !== undefined ? ' or not sampled' : ''} (not promoted)`,
+        );
+      const rows = outcome.written.reduce((n, w) => n + w.rows.length, 0);
+      out.push(
+        `${outcome.clusters.length} cluster(s) → ${rows} new row(s)${outcome.duplicates.length ? `, ${outcome.duplicates.length} already promoted` : ''}`,
+      );
+      for (const w of outcome.written) {
+        out.push(
+          `  ${opts.dryRun ? 'would append' : 'appended'} ${w.rows.length} row(s) to ${w.file}: ${w.rows.map((r) => r.id).join(', ')}`,
+        );
+      }
+      for (const d of outcome.duplicates.slice(0, MAX_LISTED)) out.push(`  unchanged: ${d.reason}`);
+      if (opts.dryRun) {
+        for (const w of outcome.written)
+          for (const r of w.rows) process.stdout.write(stableStringify(r) + '\n');
+        process.stderr.write(out.join('\n') + '\n(dry run: nothing written)\n');
+      } else process.stdout.write(out.join('\n') + '\n');
+      state.exitCode = 0;
+    });
+}
+
+function summary(outcome: Awaited<ReturnType<typeof promoteTraces>>) {
+  return {
+    ...outcome.stats,
+    filtered: outcome.filtered,
+    unlabelled: outcome.unlabelled,
+    clusters: outcome.clusters.length,
+    written: outcome.written.map((w) => ({ file: w.file, ids: w.rows.map((r) => r.id) })),
+    rows: outcome.written.flatMap((w) => w.rows),
+    duplicates: outcome.duplicates,
+  };
+}
