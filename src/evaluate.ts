@@ -1,4 +1,3 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from './config/load-config.js';
@@ -6,19 +5,14 @@ import type { TracegateConfig } from './config/config-schema.js';
 import { findDatasetFiles, readCaseBatches, scanDatasets } from './cases/load-datasets.js';
 import { createTask } from './run/tasks/create-task.js';
 import { ScorerResolver } from './run/resolve-scorers.js';
-import { runCase, type CaseUsage } from './run/run-case.js';
-import { runPoolBatched } from './run/run-pool.js';
-import { ResultsAggregator } from './run/aggregate.js';
-import { ResultsWriter } from './run/results-writer.js';
-import { checkComparable, classifyCase, indexBaseline, type BaselineIndex } from './run/compare.js';
-import { decideOverall, type FailOn } from './run/gate.js';
-import { buildOriginUrl } from './run/origin-url.js';
+import { indexBaseline, type BaselineIndex } from './run/compare.js';
+import { readFile } from 'node:fs/promises';
+import type { FailOn } from './run/gate.js';
+import type { Progress } from './run/progress.js';
+import type { Fingerprint, Results } from './run/results.js';
 import { parseShard, shardOf } from './run/shard.js';
 import { parseCaseFilters } from './run/case-filter.js';
-import { silentProgress, type Progress } from './run/progress.js';
-import type { CaseResult, Fingerprint, Results } from './run/results.js';
-import { renderMarkdownReport } from './report/markdown.js';
-import { JunitWriter } from './output/junit-writer.js';
+import { runEvaluation } from './run-evaluation.js';
 import { UsageError } from './errors.js';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
@@ -98,19 +92,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     scorers: sortedRecord(resolver.versions),
     judge: { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null },
   };
-  const baselineInfo = baseline ? checkComparable(fingerprint, baseline) : null;
-  const compareWith = baselineInfo?.comparable ? baseline : undefined;
   const task = await createTask(settings.task, configDir);
-  const writer = await ResultsWriter.open(settings.out);
-  const junit = new JunitWriter(settings.out);
-  const aggregator = new ResultsAggregator();
-  const usage: CaseUsage = { cost_usd: 0, input_tokens: 0, output_tokens: 0, judge_calls: 0, judge_cost_usd: 0 };
-  const progress = options.progress?.(scan.selected) ?? silentProgress;
-  const originSettings = {
-    template: options.originUrlTemplate ?? config.origin_url_template,
-    braintrust: config.braintrust,
-  };
-  const runOptions = { trials: settings.trials, trialPassRate: config.trial_pass_rate, timeoutMs: settings.timeoutMs };
 
   async function* selectedBatches() {
     for await (const batch of readCaseBatches(files, cwd)) {
@@ -119,64 +101,26 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     }
   }
 
-  try {
-    await runPoolBatched(selectedBatches(), settings.concurrency, async (loaded) => {
-      const scorers = scorersByMode.get(loaded.case.metadata.failure_mode)!;
-      const partial = await runCase(loaded, task, scorers, runOptions, usage);
-      const result: CaseResult = {
-        ...partial,
-        origin_url: buildOriginUrl(loaded.case.origin, loaded.case.metadata.source_span_id, originSettings),
-        vs_baseline: compareWith ? classifyCase(partial, compareWith.cases.get(partial.id)) : null,
-      };
-      aggregator.add(result, scorers);
-      writer.write(result);
-      junit.write(result);
-      progress.tick(result.passed || result.status === 'skipped');
-    });
-  } catch (error) {
-    await writer.abort();
-    await junit.abort();
-    throw error;
-  } finally {
-    progress.done();
-    await task.close();
-  }
-
-  const thresholds = Object.fromEntries(Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold]));
-  const failureModes = aggregator.summarise({
-    thresholds,
-    failOn: settings.failOn,
-    baseline: { given: Boolean(baseline), comparable: Boolean(baselineInfo?.comparable), passRates: baseline?.passRates ?? {} },
-  });
-  const passed = decideOverall(Object.values(failureModes).map((m) => m.verdict));
-  const header: Omit<Results, 'cases'> = {
-    version: 1,
-    passed,
-    started_at: startedAt.toISOString(),
-    duration_ms: Math.round(performance.now() - started),
-    task: settings.task,
-    shard: options.shard ?? null,
+  const outcome = await runEvaluation({
+    cases: selectedBatches(),
+    task,
+    scorersByMode,
     fingerprint,
-    baseline: baselineInfo,
-    failure_modes: failureModes,
-    usage: {
-      task: { cost_usd: usage.cost_usd, input_tokens: usage.input_tokens, output_tokens: usage.output_tokens },
-      judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
-    },
-  };
-  const resultsPath = await writer.finish(header);
-  const notable = aggregator.notableCases();
-  const results: Results = { ...header, cases: notable.cases, omitted_cases: notable.dropped };
-  const reportPath = path.join(settings.out, 'report.md');
-  const junitPath = path.join(settings.out, 'junit.xml');
-  await writeAtomic(reportPath, renderMarkdownReport(results));
-  await junit.finish(header);
-  return {
-    results,
-    config,
-    paths: { results: resultsPath, report: reportPath, junit: junitPath, out: settings.out },
-    exitCode: passed ? 0 : 1,
-  };
+    baseline,
+    out: settings.out,
+    trials: settings.trials,
+    trialPassRate: config.trial_pass_rate,
+    timeoutMs: settings.timeoutMs,
+    concurrency: settings.concurrency,
+    failOn: settings.failOn,
+    thresholds: Object.fromEntries(Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold])),
+    origin: { template: options.originUrlTemplate ?? config.origin_url_template, braintrust: config.braintrust },
+    shard: options.shard ?? null,
+    progress: options.progress?.(scan.selected),
+    startedAt,
+    started,
+  });
+  return { ...outcome, config };
 }
 
 type CaseResultInput = Parameters<ReturnType<typeof parseCaseFilters>>[0];
@@ -208,9 +152,4 @@ function sortedRecord(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** Write a file through a temporary name and a rename, so readers never see a partial file. */
-export async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, file);
-}
+export { writeAtomic } from './output/write-atomic.js';

@@ -1,5 +1,5 @@
 import type { CaseResult, FailureModeSummary, Results } from '../run/results.js';
-import { escapeXml } from './escape.js';
+import { escapeXml } from './xml-escape.js';
 
 /** The XML declaration and the <testsuites> element with the run's totals. */
 export function junitHead(results?: Pick<Results, 'failure_modes' | 'duration_ms'>): string {
@@ -28,11 +28,16 @@ export function junitTail(): string {
 /** One <testcase>: failed cases carry <failure>, errored ones <error>, skipped ones <skipped/>. */
 export function junitCase(c: CaseResult): string {
   const attrs = `name="${escapeXml(c.id)}" classname="tracegate.${escapeXml(c.failure_mode)}" file="${escapeXml(c.dataset)}" line="${c.line}" time="${(c.duration_ms / 1000).toFixed(3)}"`;
-  const detail = [...c.reasons, c.origin_url ? `origin: ${c.origin_url}` : '', c.vs_baseline ? `vs baseline: ${c.vs_baseline}` : '']
+  const detail = [
+    ...c.reasons,
+    c.origin_url ? `origin: ${c.origin_url}` : '',
+    c.vs_baseline ? `vs baseline: ${c.vs_baseline}` : '',
+  ]
     .filter(Boolean)
     .join('\n');
   if (c.status === 'passed') return `    <testcase ${attrs}/>\n`;
-  if (c.status === 'skipped') return `    <testcase ${attrs}><skipped message="${escapeXml(c.reasons[0] ?? 'skipped')}"/></testcase>\n`;
+  if (c.status === 'skipped')
+    return `    <testcase ${attrs}><skipped message="${escapeXml(c.reasons[0] ?? 'skipped')}"/></testcase>\n`;
   const tag = c.status === 'errored' ? 'error' : 'failure';
   const message = escapeXml(c.error ?? c.reasons[0] ?? c.status);
   return `    <testcase ${attrs}><${tag} message="${message}" type="${escapeXml(c.failure_mode)}">${escapeXml(detail)}</${tag}></testcase>\n`;

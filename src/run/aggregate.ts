@@ -48,7 +48,8 @@ export class ResultsAggregator {
     if (result.flaky) m.flaky++;
     let blockingTotal = 0;
     let blockingN = 0;
-    for (const [name, value] of Object.entries(result.scores)) {
+    for (const name in result.scores) {
+      const value = result.scores[name];
       const s = m.scorers.get(name);
       if (!s || value === null) continue;
       s.total += value;

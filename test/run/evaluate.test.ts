@@ -4,6 +4,10 @@ import { evaluate } from '../../src/evaluate.js';
 import { mergeResults } from '../../src/run/merge.js';
 import type { Results } from '../../src/run/results.js';
 import { jsonl, makeTempProject, row } from '../helpers/temp-project.js';
+import { BUILTIN_SCORERS } from '../../scorers/registry.js';
+
+const EXACT = BUILTIN_SCORERS['exact-match'].version;
+const CONTAINS = BUILTIN_SCORERS.contains.version;
 
 /** A project whose task answers from a table and whose cases expect an exact answer. */
 function project(extraConfig: Record<string, unknown> = {}, rows?: object[]) {
@@ -48,7 +52,7 @@ describe('evaluate', () => {
       version: 1,
       passed: true,
       task: 'module:./app.mjs#answer',
-      fingerprint: { scorers: { contains: '1', 'exact-match': '1' }, judge: { model: null, prompt: null } },
+      fingerprint: { scorers: { contains: CONTAINS, 'exact-match': EXACT }, judge: { model: null, prompt: null } },
       failure_modes: {
         'format-violation': { cases: 2, passed: 2, failed: 0, errored: 0, pass_rate: 1, mean_score: 1, threshold: 1, verdict: 'pass' },
         hallucination: { cases: 2, passed: 2, verdict: 'pass' },
@@ -130,7 +134,7 @@ describe('evaluate', () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(path.join(p.dir, 'old.json'), JSON.stringify(base));
     const pr = await evaluate({ cwd: p.dir, task: 'module:./app.mjs#wrong', baseline: 'old.json', failOn: 'regression' });
-    expect(pr.results.baseline).toMatchObject({ comparable: false, notes: ['scorer exact-match changed version 0 → 1'] });
+    expect(pr.results.baseline).toMatchObject({ comparable: false, notes: [`scorer exact-match changed version 0 → ${EXACT}`] });
     expect(pr.results.failure_modes['format-violation']).toMatchObject({ regressions: 0, verdict: 'warn', baseline_pass_rate: null });
     expect(readResults(pr.paths.results).cases.every((c) => c.vs_baseline === null)).toBe(true);
     expect(pr.exitCode).toBe(0);

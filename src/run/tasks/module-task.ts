@@ -2,7 +2,8 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { importModule } from '../../config/load-config.js';
 import { UsageError } from '../../errors.js';
-import { normaliseTaskResult, TaskError, type Task } from './task.js';
+import { normaliseTaskResult, TaskError, type Task, type TaskCallContext } from './task.js';
+import type { RegressionCase } from '../../cases/regression-case.js';
 
 /**
  * `module:./app.js#exportName`: an async function `(input, case, {signal}) => TaskResult | value`
@@ -26,6 +27,14 @@ export async function createModuleTask(spec: string, target: string, cwd: string
         (available.length ? ` (functions exported: ${available.join(', ')})` : ''),
     );
   }
+  return createFunctionTask(fn as TaskFunction, spec);
+}
+
+/** The function a `module:` task exports. */
+export type TaskFunction = (input: unknown, testCase: RegressionCase, context: TaskCallContext) => unknown;
+
+/** A task that calls a function in this process (what `module:` tasks are; also for library users). */
+export function createFunctionTask(fn: TaskFunction, spec = 'function'): Task {
   return {
     spec,
     async run(input, testCase, context) {

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import type { LoadedCase } from './cases/regression-case.js';
+import type { Threshold } from './config/config-schema.js';
+import type { ResolvedScorer } from './run/resolve-scorers.js';
+import type { Task } from './run/tasks/task.js';
+import { runCase, type CaseUsage } from './run/run-case.js';
+import { runPoolBatched } from './run/run-pool.js';
+import { ResultsAggregator } from './run/aggregate.js';
+import { ResultsWriter } from './run/results-writer.js';
+import { checkComparable, classifyCase, type BaselineIndex } from './run/compare.js';
+import { decideOverall, type FailOn } from './run/gate.js';
+import { buildOriginUrl, type OriginLinkSettings } from './run/origin-url.js';
+import { silentProgress, type Progress } from './run/progress.js';
+import type { CaseResult, Fingerprint, Results } from './run/results.js';
+import { renderMarkdownReport } from './report/markdown.js';
+import { JunitWriter } from './output/junit-writer.js';
+import { writeAtomic } from './output/write-atomic.js';
+
+/** Everything one run needs once config, datasets, task and scorers are resolved. */
+export interface RunEvaluationInput {
+  /** The cases, in batches (as read from disk) or as one in-memory array. */
+  cases: AsyncIterable<LoadedCase[]> | LoadedCase[];
+  task: Task;
+  scorersByMode: Map<string, ResolvedScorer[]>;
+  fingerprint: Fingerprint;
+  baseline?: BaselineIndex;
+  out: string;
+  trials: number;
+  trialPassRate: number;
+  timeoutMs: number;
+  concurrency: number;
+  failOn: FailOn;
+  thresholds: Record<string, Threshold | undefined>;
+  origin: OriginLinkSettings;
+  shard?: string | null;
+  progress?: Progress;
+  startedAt?: Date;
+  started?: number;
+}
+
+/** What a run produced. `results.cases` holds only the notable cases; results.json on disk holds all. */
+export interface RunEvaluationOutcome {
+  results: Results;
+  paths: { results: string; report: string; junit: string; out: string };
+  /** 0 when the gate passed, 1 when it failed. */
+  exitCode: 0 | 1;
+}
+
+/**
+ * The run itself: every case through the task and its failure mode's scorers with bounded concurrency,
+ * classified against the baseline, folded into per-mode aggregates and streamed to results.json and
+ * junit.xml as it goes; then the gate, and report.md. Memory holds aggregates and notable cases only.
+ */
+export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvaluationOutcome> {
+  const startedAt = input.startedAt ?? new Date();
+  const started = input.started ?? performance.now();
+  const baselineInfo = input.baseline ? checkComparable(input.fingerprint, input.baseline) : null;
+  const compareWith = baselineInfo?.comparable ? input.baseline : undefined;
+  const writer = await ResultsWriter.open(input.out);
+  const junit = new JunitWriter(input.out);
+  const aggregator = new ResultsAggregator();
+  const usage: CaseUsage = { cost_usd: 0, input_tokens: 0, output_tokens: 0, judge_calls: 0, judge_cost_usd: 0 };
+  const progress = input.progress ?? silentProgress;
+  const runOptions = { trials: input.trials, trialPassRate: input.trialPassRate, timeoutMs: input.timeoutMs };
+  const batches = Array.isArray(input.cases) ? oneBatch(input.cases) : input.cases;
+
+  try {
+    await runPoolBatched(batches, input.concurrency, async (loaded) => {
+      const scorers = input.scorersByMode.get(loaded.case.metadata.failure_mode);
+      if (!scorers) throw new Error(`no scorers resolved for failure mode "${loaded.case.metadata.failure_mode}"`);
+      const result = (await runCase(loaded, input.task, scorers, runOptions, usage)) as CaseResult;
+      result.origin_url = buildOriginUrl(loaded.case.origin, loaded.case.metadata.source_span_id, input.origin);
+      result.vs_baseline = compareWith ? classifyCase(result, compareWith.cases.get(result.id)) : null;
+      aggregator.add(result, scorers);
+      writer.write(result);
+      junit.write(result);
+      progress.tick(result.passed || result.status === 'skipped');
+    });
+  } catch (error) {
+    await writer.abort();
+    await junit.abort();
+    throw error;
+  } finally {
+    progress.done();
+    await input.task.close();
+  }
+
+  const failureModes = aggregator.summarise({
+    thresholds: input.thresholds,
+    failOn: input.failOn,
+    baseline: { given: Boolean(input.baseline), comparable: Boolean(baselineInfo?.comparable), passRates: input.baseline?.passRates ?? {} },
+  });
+  const passed = decideOverall(Object.values(failureModes).map((m) => m.verdict));
+  const header: Omit<Results, 'cases'> = {
+    version: 1,
+    passed,
+    started_at: startedAt.toISOString(),
+    duration_ms: Math.round(performance.now() - started),
+    task: input.task.spec,
+    shard: input.shard ?? null,
+    fingerprint: input.fingerprint,
+    baseline: baselineInfo,
+    failure_modes: failureModes,
+    usage: {
+      task: { cost_usd: usage.cost_usd, input_tokens: usage.input_tokens, output_tokens: usage.output_tokens },
+      judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
+    },
+  };
+  const resultsPath = await writer.finish(header);
+  const junitPath = await junit.finish(header);
+  const notable = aggregator.notableCases();
+  const results: Results = { ...header, cases: notable.cases, omitted_cases: notable.dropped };
+  const reportPath = path.join(input.out, 'report.md');
+  await writeAtomic(reportPath, renderMarkdownReport(results));
+  return { results, paths: { results: resultsPath, report: reportPath, junit: junitPath, out: input.out }, exitCode: passed ? 0 : 1 };
+}
+
+async function* oneBatch<T>(items: T[]): AsyncGenerator<T[]> {
+  yield items;
+}
