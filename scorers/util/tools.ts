@@ -49,7 +49,8 @@ export function readArguments(
 
 /**
  * OpenAI strict mode: no property beyond those declared, at every level. Applied by adding
- * `additionalProperties: false` to object schemas that do not say otherwise.
+ * `additionalProperties: false` to object schemas that declare `properties` and do not say otherwise; an
+ * object schema without `properties` is a free-form map (e.g. `{"math": 90, "history": 82}`) and stays open.
  */
 export function strictSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(strictSchema);
@@ -57,8 +58,8 @@ export function strictSchema(schema: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(schema))
     out[k] = k === 'enum' || k === 'const' || k === 'default' ? v : strictSchema(v);
-  const isObject = schema.type === 'object' || (schema.properties !== undefined && schema.type === undefined);
-  if (isObject && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (isPlainObject(schema.properties) && out.additionalProperties === undefined)
+    out.additionalProperties = false;
   return out;
 }
 
@@ -82,7 +83,13 @@ export function validateArguments(
   args: Record<string, unknown>,
   strict: boolean,
 ): Array<{ pointer: string; message: string }> {
-  const validate = toolValidator(tool, strict);
+  let validate: ValidateFunction | undefined;
+  try {
+    validate = toolValidator(tool, strict);
+  } catch (error) {
+    // A broken tool schema is the dataset's problem, reported as such rather than crashing the case.
+    return [{ pointer: '/', message: `tool schema does not compile: ${(error as Error).message}` }];
+  }
   if (!validate || validate(args)) return [];
   return describeSchemaErrors(validate.errors);
 }
