@@ -7,6 +7,7 @@ import type { FailOn } from '../run/gate.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import { renderJunit } from '../report/junit.js';
 import { InputError } from './inputs.js';
+import { parseResults } from './results-schema.js';
 
 /** What the merge job produced: the same shape `evaluate` returns, minus the config. */
 export interface MergeOutcome {
@@ -34,13 +35,13 @@ export async function mergeResultFiles(
   }
   const shards: Results[] = [];
   for (const file of files) {
-    let parsed: Results;
+    let raw: unknown;
     try {
-      parsed = JSON.parse(await readFile(file, 'utf8')) as Results;
+      raw = JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {
       throw new InputError(`Cannot read results file ${file}: ${(error as Error).message}`);
     }
-    if (parsed?.version !== 1) throw new InputError(`${file} is not a tracegate results.json (version 1).`);
+    const parsed = parseResults(raw, file);
     shards.push(parsed);
   }
   const results = mergeResults(shards, options.failOn);

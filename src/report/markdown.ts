@@ -182,12 +182,12 @@ function renderCaseRow(c: CaseResult): string {
 
 function renderFooter(results: Results): string {
   const scorers = Object.entries(results.fingerprint.scorers)
-    .map(([id, v]) => `${escapeMarkdown(id)}@${v}`)
+    .map(([id, v]) => `${escapeMarkdown(id)}@${escapeMarkdown(String(v), 20)}`)
     .join(', ');
   const judge = results.fingerprint.judge.model
     ? `judge ${escapeMarkdown(results.fingerprint.judge.model)} (${escapeMarkdown(results.fingerprint.judge.prompt ?? 'default prompt')})`
     : 'no judge';
   const total = Object.values(results.failure_modes).reduce((n, m) => n + m.cases, 0);
-  const shard = results.shard ? ` · shard ${results.shard}` : '';
-  return `<sub>tracegate · task ${codeSpan(results.task)} · ${total} cases in ${(results.duration_ms / 1000).toFixed(1)} s${shard} · datasets ${results.fingerprint.datasets.slice(0, 19)}… · scorers ${scorers || 'none'} · ${judge}</sub>\n`;
+  const shard = results.shard ? ` · shard ${escapeMarkdown(String(results.shard), 20)}` : '';
+  return `<sub>tracegate · task ${codeSpan(results.task)} · ${total} cases in ${(results.duration_ms / 1000).toFixed(1)} s${shard} · datasets ${escapeMarkdown(String(results.fingerprint.datasets).slice(0, 19))}… · scorers ${scorers || 'none'} · ${judge}</sub>\n`;
 }

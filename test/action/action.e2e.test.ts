@@ -284,8 +284,19 @@ describe('node dist/index.js on a runner', () => {
     github.requests.length = 0;
     const run = await runStep('pull_request', pullRequestPayload(8, true), {
       baseline: 'baseline/results.json',
+      config: 'tracegate.with-judge.config.json',
     });
     expect(run.code).toBe(0);
+    // The judge-scored mode has no key on a fork: skipped, never passed, and said so.
+    expect(JSON.parse(run.outputs['failure-modes'])['instruction-follow-failure']).toMatchObject({
+      verdict: 'skipped',
+      pass_rate: null,
+    });
+    expect(run.stdout).toMatch(
+      /::warning::2 cases were skipped, not passed: no scorer could run on them\. No judge-api-key was given \(secrets are absent on pull requests from forks\)/,
+    );
+    expect(run.summary).toMatch(/\| ⏭️ `instruction-follow-failure` \| — \(0\/0 · 2 skipped\)/);
+    expect(run.summary).toContain('all 3 failure modes pass');
     expect(run.stdout).toContain('(from a fork)');
     expect(run.stdout).toMatch(
       /::warning::Could not write the PR comment: Creating the PR comment failed \(HTTP 403\).*forks GITHUB_TOKEN is read-only.*Pull requests from forks/,
@@ -293,7 +304,6 @@ describe('node dist/index.js on a runner', () => {
     // One attempt only: the "running…" comment failed, so the final one is not tried again.
     expect(github.writes()).toHaveLength(1);
     expect(github.list(`${OWNER}/${REPO}#8`)).toHaveLength(0);
-    expect(run.summary).toContain('tracegate: all 2 failure modes pass');
     expect(run.summary).toContain('Could not write the PR comment');
     expect(run.outputs.passed).toBe('true');
   });

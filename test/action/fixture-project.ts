@@ -59,6 +59,47 @@ export function createFixtureProject(originAppUrl: string): string {
     );
     writeFileSync(path.join(dir, 'datasets', `${mode}.jsonl`), lines.join('\n') + '\n');
   }
+  // A second config adds a judge-scored failure mode: without a key its cases must be skipped, not passed.
+  mkdirSync(path.join(dir, 'judge-datasets'));
+  mkdirSync(path.join(dir, 'scorers'));
+  writeFileSync(
+    path.join(dir, 'tracegate.with-judge.config.json'),
+    JSON.stringify({
+      task: 'module:./build-good.js#answer',
+      datasets: ['datasets/*.jsonl', 'judge-datasets/*.jsonl'],
+      braintrust: { app_url: originAppUrl, org: 'acme' },
+      failure_modes: {
+        hallucination: { threshold: 1, scorers: ['contains'] },
+        'format-violation': { threshold: 1, scorers: ['contains'] },
+        'instruction-follow-failure': { threshold: 1, scorers: ['file:./scorers/tone-judge.js'] },
+      },
+    }),
+  );
+  writeFileSync(
+    path.join(dir, 'judge-datasets', 'instruction-follow-failure.jsonl'),
+    ['ifo-0001', 'ifo-0002']
+      .map((id) =>
+        JSON.stringify({
+          id,
+          input: { question: 'refund window' },
+          metadata: { failure_mode: 'instruction-follow-failure' },
+        }),
+      )
+      .join('\n') + '\n',
+  );
+  writeFileSync(
+    path.join(dir, 'scorers', 'tone-judge.js'),
+    `export default {
+  id: 'tone-judge', version: '1', kind: 'judge', failureModes: ['instruction-follow-failure'],
+  description: 'LLM judge of tone (test double: needs a key, never calls out)',
+  options: { safeParse: (v) => ({ success: true, data: v }) },
+  create: (_options, context) => () =>
+    context.judge?.apiKey
+      ? { name: 'tone-judge', score: 1 }
+      : { name: 'tone-judge', score: null, metadata: { skipped: true, reason: 'no judge API key' } },
+};
+`,
+  );
   const answers = {
     'refund window': 'Refunds are accepted within 30 days of purchase.',
     'shipping cost': 'We offer free shipping on every order.',
