@@ -35,9 +35,15 @@ function firstSentence(text) {
   return text.split(/(?<=\.)\s/)[0];
 }
 
+const WORDS = new Intl.Segmenter('en', { granularity: 'word' });
+
+/** Cut text after `max` words, counting words the way Unicode does ("9:00" is two), as graders do. */
 function limitWords(text, max) {
-  const words = text.split(/\s+/);
-  return words.length <= max ? text : words.slice(0, max).join(' ').replace(/[,;:]$/, '') + '…';
+  let count = 0;
+  for (const { index, isWordLike } of WORDS.segment(text)) {
+    if (isWordLike && ++count > max) return text.slice(0, index).trim().replace(/[,;:]$/, '') + '…';
+  }
+  return text;
 }
 
 /** Build the assistant with the given behaviour flags (all false = the good build). */
