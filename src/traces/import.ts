@@ -110,15 +110,6 @@ export async function* importTraces(
     const detected = detectRecordFormat(value, path);
     if (!format && detected) s.format = format = detected;
     if (!format || detected !== format) {
-      // OTLP documents are split into resource and scope records too: those are context, not unknown.
-      if (format === 'otlp' && path.length === 3 && isRecord(value)) {
-        resources.set(path[1] as number, attributes(value.attributes));
-        continue;
-      }
-      if (format === 'otlp' && path.length === 5 && isRecord(value)) {
-        if (typeof value.name === 'string') scopes.set(`${path[1]}/${path[3]}`, value.name);
-        continue;
-      }
       yield skip(
         position,
         `unknown record: ${describe(value)} is not ${format ? `a ${format} record` : 'a record of any supported format (braintrust, otlp, langfuse, jsonl)'}`,
@@ -156,7 +147,11 @@ export async function* importTraces(
       }
     } else {
       const pieces: OtlpPiece[] = [];
-      if (isOtlpRequest(value)) pieces.push(...piecesOfRequest(value, position));
+      // A document split per span also yields each resource and scope: context for the spans after them.
+      if (path.length === 3 && isRecord(value)) resources.set(path[1] as number, attributes(value.attributes));
+      else if (path.length === 5 && isRecord(value)) {
+        if (typeof value.name === 'string') scopes.set(`${path[1]}/${path[3]}`, value.name);
+      } else if (isOtlpRequest(value)) pieces.push(...piecesOfRequest(value, position));
       else if (path.length === 6 && isRecord(value)) {
         pieces.push({
           type: 'span',
