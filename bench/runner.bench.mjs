@@ -37,7 +37,12 @@ async function runTracegate(scenario) {
   const tg = await import(path.join(repo, 'lib/src/index.js'));
   const out = mkdtempSync(path.join(tmpdir(), 'tg-bench-'));
   const cases = Array.from({ length: scenario.cases }, (_, i) => ({
-    case: { id: `c${i}`, input: { q: `a${i}` }, expected: `a${i}`, metadata: { failure_mode: 'format-violation' } },
+    case: {
+      id: `c${i}`,
+      input: { q: `a${i}` },
+      expected: `a${i}`,
+      metadata: { failure_mode: 'format-violation' },
+    },
     dataset: 'cases.jsonl',
     line: i + 1,
     hash: `h${i}`,
@@ -63,7 +68,8 @@ async function runTracegate(scenario) {
     origin: {},
   });
   const wall = performance.now() - t0;
-  if (outcome.results.failure_modes['format-violation'].passed !== scenario.cases) throw new Error('tracegate: wrong result');
+  if (outcome.results.failure_modes['format-violation'].passed !== scenario.cases)
+    throw new Error('tracegate: wrong result');
   rmSync(out, { recursive: true, force: true });
   return wall;
 }
@@ -73,25 +79,48 @@ async function runTracegateFromDisk(scenario) {
   const dir = mkdtempSync(path.join(tmpdir(), 'tg-bench-'));
   const lines = [];
   for (let i = 0; i < scenario.cases; i++) {
-    lines.push(JSON.stringify({ id: `c${i}`, input: { q: `a${i}` }, expected: `a${i}`, metadata: { failure_mode: 'format-violation' } }));
+    lines.push(
+      JSON.stringify({
+        id: `c${i}`,
+        input: { q: `a${i}` },
+        expected: `a${i}`,
+        metadata: { failure_mode: 'format-violation' },
+      }),
+    );
   }
   writeFileSync(path.join(dir, 'cases.jsonl'), lines.join('\n') + '\n');
   lines.length = 0;
   writeFileSync(path.join(dir, 'task.mjs'), TASK_SOURCE(scenario.latencyMs));
-  writeFileSync(path.join(dir, 'eq.mjs'), `export default ({ output, expected }) => ({ name: 'eq', score: output === expected ? 1 : 0 });`);
-  writeFileSync(path.join(dir, 'tracegate.config.json'), JSON.stringify({ failure_modes: { 'format-violation': { scorers: ['file:./eq.mjs'] } } }));
+  writeFileSync(
+    path.join(dir, 'eq.mjs'),
+    `export default ({ output, expected }) => ({ name: 'eq', score: output === expected ? 1 : 0 });`,
+  );
+  writeFileSync(
+    path.join(dir, 'tracegate.config.json'),
+    JSON.stringify({ failure_modes: { 'format-violation': { scorers: ['file:./eq.mjs'] } } }),
+  );
   const { evaluate } = await import(path.join(repo, 'lib/src/index.js'));
   const t0 = performance.now();
-  const outcome = await evaluate({ cwd: dir, task: 'module:./task.mjs#answer', datasets: 'cases.jsonl', concurrency: scenario.concurrency, out: path.join(dir, 'out') });
+  const outcome = await evaluate({
+    cwd: dir,
+    task: 'module:./task.mjs#answer',
+    datasets: 'cases.jsonl',
+    concurrency: scenario.concurrency,
+    out: path.join(dir, 'out'),
+  });
   const wall = performance.now() - t0;
-  if (outcome.results.failure_modes['format-violation'].passed !== scenario.cases) throw new Error('tracegate: wrong result');
+  if (outcome.results.failure_modes['format-violation'].passed !== scenario.cases)
+    throw new Error('tracegate: wrong result');
   rmSync(dir, { recursive: true, force: true });
   return wall;
 }
 
 async function runBraintrust(scenario) {
   const { Eval } = await import('braintrust');
-  const data = Array.from({ length: scenario.cases }, (_, i) => ({ input: { q: `a${i}` }, expected: `a${i}` }));
+  const data = Array.from({ length: scenario.cases }, (_, i) => ({
+    input: { q: `a${i}` },
+    expected: `a${i}`,
+  }));
   const task = scenario.latencyMs
     ? (input) => new Promise((r) => setTimeout(() => r(input.q), scenario.latencyMs))
     : async (input) => input.q;
@@ -99,7 +128,12 @@ async function runBraintrust(scenario) {
   const t0 = performance.now();
   const result = await Eval(
     'tracegate-bench',
-    { data, task, scores: [({ output, expected }) => ({ name: 'eq', score: output === expected ? 1 : 0 })], maxConcurrency: scenario.concurrency },
+    {
+      data,
+      task,
+      scores: [({ output, expected }) => ({ name: 'eq', score: output === expected ? 1 : 0 })],
+      maxConcurrency: scenario.concurrency,
+    },
     { noSendLogs: true, reporter: quiet },
   );
   const wall = performance.now() - t0;
@@ -114,7 +148,9 @@ if (process.argv[2] === '--child') {
   const log = console.log;
   console.log = () => {};
   console.error = () => {};
-  const run = { tracegate: runTracegate, 'tracegate-disk': runTracegateFromDisk, braintrust: runBraintrust }[runner];
+  const run = { tracegate: runTracegate, 'tracegate-disk': runTracegateFromDisk, braintrust: runBraintrust }[
+    runner
+  ];
   if (name === 'overhead') {
     // Per-case overhead is the slope: time(N2) - time(N1) over N2 - N1 cases, after a warm-up run, so
     // start-up and JIT warm-up (paid once per process) do not count as per-case cost for either runner.
@@ -126,7 +162,13 @@ if (process.argv[2] === '--child') {
       small = Math.min(small, await run({ ...scenario, cases: scenario.cases / 2 }));
       large = Math.min(large, await run(scenario));
     }
-    log(JSON.stringify({ wall: large, perCaseUs: ((large - small) * 1000) / (scenario.cases / 2), rss: peakRssMb() }));
+    log(
+      JSON.stringify({
+        wall: large,
+        perCaseUs: ((large - small) * 1000) / (scenario.cases / 2),
+        rss: peakRssMb(),
+      }),
+    );
   } else {
     const wall = await run(scenario);
     log(JSON.stringify({ wall, rss: peakRssMb() }));
@@ -153,20 +195,28 @@ for (const [name, scenario] of Object.entries(SCENARIOS)) {
 }
 
 const fmt = (n, d = 1) => n.toFixed(d);
-console.log(`runner benchmark (node ${process.version}, ${quick ? 'quick' : 'full'} sizes); braintrust Eval with noSendLogs in the same run\n`);
+console.log(
+  `runner benchmark (node ${process.version}, ${quick ? 'quick' : 'full'} sizes); braintrust Eval with noSendLogs in the same run\n`,
+);
 for (const { name, scenario, tg, bt, disk } of rows) {
   if (name === 'overhead') {
     const tgUs = tg.perCaseUs;
     const btUs = bt.perCaseUs;
-    console.log(`overhead per case (slope between ${scenario.cases / 2} and ${scenario.cases} cases, instant task, warm): tracegate ${fmt(tgUs)} µs, braintrust ${fmt(btUs)} µs → tracegate ${fmt(btUs / tgUs)}× lower (target ≥ 5×)`);
-    console.log(`  wall for ${scenario.cases} cases: tracegate ${fmt(tg.wall, 0)} ms, braintrust ${fmt(bt.wall, 0)} ms; from a JSONL file on disk (scan, validate, stream): tracegate ${fmt(disk.perCaseUs)} µs/case, ${fmt(disk.wall, 0)} ms`);
+    console.log(
+      `overhead per case (slope between ${scenario.cases / 2} and ${scenario.cases} cases, instant task, warm): tracegate ${fmt(tgUs)} µs, braintrust ${fmt(btUs)} µs → tracegate ${fmt(btUs / tgUs)}× lower (target ≥ 5×)`,
+    );
+    console.log(
+      `  wall for ${scenario.cases} cases: tracegate ${fmt(tg.wall, 0)} ms, braintrust ${fmt(bt.wall, 0)} ms; from a JSONL file on disk (scan, validate, stream): tracegate ${fmt(disk.perCaseUs)} µs/case, ${fmt(disk.wall, 0)} ms`,
+    );
   } else if (name === 'latency') {
     const ideal = (scenario.cases * scenario.latencyMs) / scenario.concurrency;
     console.log(
       `5 ms task, ${scenario.cases} cases at concurrency ${scenario.concurrency}: ideal ${fmt(ideal, 0)} ms; tracegate ${fmt(tg.wall, 0)} ms (${fmt(tg.wall / ideal, 2)}× ideal, target ≤ 1.3×), braintrust ${fmt(bt.wall, 0)} ms (${fmt(bt.wall / ideal, 2)}× ideal)`,
     );
   } else {
-    console.log(`memory, ${scenario.cases} cases in memory: tracegate peak RSS ${fmt(tg.rss, 0)} MB (target < 150), braintrust ${fmt(bt.rss, 0)} MB → ${fmt(bt.rss / tg.rss)}× less`);
+    console.log(
+      `memory, ${scenario.cases} cases in memory: tracegate peak RSS ${fmt(tg.rss, 0)} MB (target < 150), braintrust ${fmt(bt.rss, 0)} MB → ${fmt(bt.rss / tg.rss)}× less`,
+    );
     console.log(`  streamed from a JSONL file on disk: tracegate peak RSS ${fmt(disk.rss, 0)} MB`);
   }
 }

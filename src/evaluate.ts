@@ -86,7 +86,9 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   });
   // Resolve every mode's scorers before running: a bad scorer config fails fast, and the fingerprint (and so
   // whether the baseline is comparable) is known before the first case is classified against it.
-  const scorersByMode = new Map(await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)));
+  const scorersByMode = new Map(
+    await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)),
+  );
   const fingerprint: Fingerprint = {
     datasets: scan.hash,
     scorers: sortedRecord(resolver.versions),
@@ -114,7 +116,10 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     concurrency: settings.concurrency,
     failOn: settings.failOn,
     thresholds: Object.fromEntries(Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold])),
-    origin: { template: options.originUrlTemplate ?? config.origin_url_template, braintrust: config.braintrust },
+    origin: {
+      template: options.originUrlTemplate ?? config.origin_url_template,
+      braintrust: config.braintrust,
+    },
     shard: options.shard ?? null,
     progress: options.progress?.(scan.selected),
     startedAt,
@@ -127,15 +132,21 @@ type CaseResultInput = Parameters<ReturnType<typeof parseCaseFilters>>[0];
 
 function validateNumbers(s: { trials: number; concurrency: number; timeoutMs: number }) {
   const problems: string[] = [];
-  if (!Number.isInteger(s.trials) || s.trials < 1) problems.push(`--trials ${s.trials}: use a whole number ≥ 1`);
-  if (!Number.isInteger(s.concurrency) || s.concurrency < 1) problems.push(`--concurrency ${s.concurrency}: use a whole number ≥ 1`);
-  if (!Number.isFinite(s.timeoutMs) || s.timeoutMs < 1) problems.push(`--timeout ${s.timeoutMs}: use milliseconds ≥ 1`);
+  if (!Number.isInteger(s.trials) || s.trials < 1)
+    problems.push(`--trials ${s.trials}: use a whole number ≥ 1`);
+  if (!Number.isInteger(s.concurrency) || s.concurrency < 1)
+    problems.push(`--concurrency ${s.concurrency}: use a whole number ≥ 1`);
+  if (!Number.isFinite(s.timeoutMs) || s.timeoutMs < 1)
+    problems.push(`--timeout ${s.timeoutMs}: use milliseconds ≥ 1`);
   if (problems.length) throw new UsageError('Invalid options:', problems);
 }
 
 /** Read a baseline results.json; a missing or unreadable file is a usage error naming the path. */
 export async function readBaseline(file: string): Promise<BaselineIndex> {
-  if (!existsSync(file)) throw new UsageError(`Baseline not found: ${file}`, ['Pass the results.json saved by a run on main, or omit --baseline.']);
+  if (!existsSync(file))
+    throw new UsageError(`Baseline not found: ${file}`, [
+      'Pass the results.json saved by a run on main, or omit --baseline.',
+    ]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));

@@ -1,13 +1,33 @@
 /** tracegate's library API: everything the CLI and the action use, importable as `tracegate`. */
 export { evaluate, readBaseline, type EvaluateOptions, type EvaluateOutcome } from './evaluate.js';
 export * from './cases/regression-case.js';
-export { loadDatasets, findDatasetFiles, scanDatasets, readCases, type DatasetScan } from './cases/load-datasets.js';
+export {
+  loadDatasets,
+  findDatasetFiles,
+  scanDatasets,
+  readCases,
+  type DatasetScan,
+} from './cases/load-datasets.js';
 export { loadConfig, findConfigFile, validateConfig, type LoadedConfig } from './config/load-config.js';
-export { configSchema, defineConfig, type TracegateConfig, type TracegateConfigInput, type ScorerEntry, type Threshold } from './config/config-schema.js';
+export {
+  configSchema,
+  defineConfig,
+  type TracegateConfig,
+  type TracegateConfigInput,
+  type ScorerEntry,
+  type Threshold,
+} from './config/config-schema.js';
 export { createTask } from './run/tasks/create-task.js';
 export { createFunctionTask, type TaskFunction } from './run/tasks/module-task.js';
 export { runEvaluation, type RunEvaluationInput, type RunEvaluationOutcome } from './run-evaluation.js';
-export { TaskError, normaliseTaskResult, LazyAbortContext, type Task, type TaskResult, type TaskCallContext } from './run/tasks/task.js';
+export {
+  TaskError,
+  normaliseTaskResult,
+  LazyAbortContext,
+  type Task,
+  type TaskResult,
+  type TaskCallContext,
+} from './run/tasks/task.js';
 export { runCase, type RunCaseOptions } from './run/run-case.js';
 export { runPool, runPoolBatched } from './run/run-pool.js';
 export { ScorerResolver, findScorer, type ResolvedScorer } from './run/resolve-scorers.js';

@@ -59,7 +59,13 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
   const writer = await ResultsWriter.open(input.out);
   const junit = new JunitWriter(input.out);
   const aggregator = new ResultsAggregator();
-  const usage: CaseUsage = { cost_usd: 0, input_tokens: 0, output_tokens: 0, judge_calls: 0, judge_cost_usd: 0 };
+  const usage: CaseUsage = {
+    cost_usd: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    judge_calls: 0,
+    judge_cost_usd: 0,
+  };
   const progress = input.progress ?? silentProgress;
   const runOptions = { trials: input.trials, trialPassRate: input.trialPassRate, timeoutMs: input.timeoutMs };
   const batches = Array.isArray(input.cases) ? oneBatch(input.cases) : input.cases;
@@ -67,9 +73,14 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
   try {
     await runPoolBatched(batches, input.concurrency, async (loaded) => {
       const scorers = input.scorersByMode.get(loaded.case.metadata.failure_mode);
-      if (!scorers) throw new Error(`no scorers resolved for failure mode "${loaded.case.metadata.failure_mode}"`);
+      if (!scorers)
+        throw new Error(`no scorers resolved for failure mode "${loaded.case.metadata.failure_mode}"`);
       const result = (await runCase(loaded, input.task, scorers, runOptions, usage)) as CaseResult;
-      result.origin_url = buildOriginUrl(loaded.case.origin, loaded.case.metadata.source_span_id, input.origin);
+      result.origin_url = buildOriginUrl(
+        loaded.case.origin,
+        loaded.case.metadata.source_span_id,
+        input.origin,
+      );
       result.vs_baseline = compareWith ? classifyCase(result, compareWith.cases.get(result.id)) : null;
       aggregator.add(result, scorers);
       writer.write(result);
@@ -88,7 +99,11 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
   const failureModes = aggregator.summarise({
     thresholds: input.thresholds,
     failOn: input.failOn,
-    baseline: { given: Boolean(input.baseline), comparable: Boolean(baselineInfo?.comparable), passRates: input.baseline?.passRates ?? {} },
+    baseline: {
+      given: Boolean(input.baseline),
+      comparable: Boolean(baselineInfo?.comparable),
+      passRates: input.baseline?.passRates ?? {},
+    },
   });
   const passed = decideOverall(Object.values(failureModes).map((m) => m.verdict));
   const header: Omit<Results, 'cases'> = {
@@ -102,7 +117,11 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     baseline: baselineInfo,
     failure_modes: failureModes,
     usage: {
-      task: { cost_usd: usage.cost_usd, input_tokens: usage.input_tokens, output_tokens: usage.output_tokens },
+      task: {
+        cost_usd: usage.cost_usd,
+        input_tokens: usage.input_tokens,
+        output_tokens: usage.output_tokens,
+      },
       judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
     },
   };
@@ -112,7 +131,11 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
   const results: Results = { ...header, cases: notable.cases, omitted_cases: notable.dropped };
   const reportPath = path.join(input.out, 'report.md');
   await writeAtomic(reportPath, renderMarkdownReport(results));
-  return { results, paths: { results: resultsPath, report: reportPath, junit: junitPath, out: input.out }, exitCode: passed ? 0 : 1 };
+  return {
+    results,
+    paths: { results: resultsPath, report: reportPath, junit: junitPath, out: input.out },
+    exitCode: passed ? 0 : 1,
+  };
 }
 
 async function* oneBatch<T>(items: T[]): AsyncGenerator<T[]> {

@@ -7,9 +7,22 @@ import { KNOWLEDGE_BASE, ORDERS, TOOLS, SYSTEM_PROMPT } from './knowledge-base.j
  * way a prompt or code change would differ between main and a pull request.
  */
 
-const STOPWORDS = new Set('a an the is are do does i my me you your to of for in on and or how what when can with it be'.split(' '));
+const STOPWORDS = new Set(
+  'a an the is are do does i my me you your to of for in on and or how what when can with it be'.split(' '),
+);
 /** Query-side synonyms: "cost" finds the pricing article, "money back" the refund one. */
-const SYNONYMS = { cost: 'costs', price: 'costs', pay: 'costs', money: 'refunds', refund: 'refunds', back: 'refunds', login: 'password', space: 'storage', gb: 'storage', ship: 'ship' };
+const SYNONYMS = {
+  cost: 'costs',
+  price: 'costs',
+  pay: 'costs',
+  money: 'refunds',
+  refund: 'refunds',
+  back: 'refunds',
+  login: 'password',
+  space: 'storage',
+  gb: 'storage',
+  ship: 'ship',
+};
 
 function terms(text, useSynonyms) {
   const words = text.toLowerCase().match(/[a-z0-9]+/g) ?? [];
@@ -41,7 +54,13 @@ const WORDS = new Intl.Segmenter('en', { granularity: 'word' });
 function limitWords(text, max) {
   let count = 0;
   for (const { index, isWordLike } of WORDS.segment(text)) {
-    if (isWordLike && ++count > max) return text.slice(0, index).trim().replace(/[,;:]$/, '') + '…';
+    if (isWordLike && ++count > max)
+      return (
+        text
+          .slice(0, index)
+          .trim()
+          .replace(/[,;:]$/, '') + '…'
+      );
   }
   return text;
 }
@@ -61,12 +80,21 @@ export function createAssistant(flags = {}) {
     if (orderId) {
       const args = flags.numericOrderId ? { order_id: Number(orderId[1]) } : { order_id: orderId[0] };
       const order = ORDERS[orderId[0]];
-      toolCalls.push({ name: 'lookup_order', arguments: JSON.stringify(args), result: order ?? { error: 'not found' } });
-      answerText = order ? `Order ${orderId[0]} is ${order.status}.` : `I could not find order ${orderId[0]}.`;
+      toolCalls.push({
+        name: 'lookup_order',
+        arguments: JSON.stringify(args),
+        result: order ?? { error: 'not found' },
+      });
+      answerText = order
+        ? `Order ${orderId[0]} is ${order.status}.`
+        : `I could not find order ${orderId[0]}.`;
       citations = ['kb-6'];
     } else if (urgent) {
       const priority = flags.lowPriorityTickets ? 'low' : 'urgent';
-      toolCalls.push({ name: 'create_ticket', arguments: JSON.stringify({ priority, summary: question.slice(0, 80) }) });
+      toolCalls.push({
+        name: 'create_ticket',
+        arguments: JSON.stringify({ priority, summary: question.slice(0, 80) }),
+      });
       answerText = 'I have opened an urgent ticket; a human agent will contact you.';
       citations = ['kb-8'];
     } else if (retrieved.length === 0) {
@@ -85,7 +113,10 @@ export function createAssistant(flags = {}) {
     if (flags.signEmails) answerText += ' Questions? Write to help@acme.example.';
 
     const json = JSON.stringify({ answer: answerText, citations });
-    const output = flags.proseWrapper && input.channel === 'email' ? `Sure! Here is the answer:\n${json}\nHope this helps!` : json;
+    const output =
+      flags.proseWrapper && input.channel === 'email'
+        ? `Sure! Here is the answer:\n${json}\nHope this helps!`
+        : json;
     return {
       output,
       tool_calls: toolCalls,

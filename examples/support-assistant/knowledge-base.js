@@ -1,13 +1,45 @@
 /** The demo's knowledge base: a handful of help-centre articles for "Acme Cloud", an imaginary file-storage product. */
 export const KNOWLEDGE_BASE = [
-  { id: 'kb-1', title: 'Refund policy', text: 'Refunds are available within 30 days of purchase for annual plans. Monthly plans are not refundable.' },
-  { id: 'kb-2', title: 'Pricing', text: 'The Pro plan costs $12 per user per month. The Team plan costs $20 per user per month.' },
-  { id: 'kb-3', title: 'Password reset', text: 'To reset your password, open Settings > Security and choose Reset password. The reset link expires after 24 hours.' },
-  { id: 'kb-4', title: 'Storage limits', text: 'Free accounts include 5 GB of storage. Pro accounts include 2 TB of storage.' },
-  { id: 'kb-5', title: 'Security keys', text: 'Hardware security keys ship within 3 business days of the order.' },
-  { id: 'kb-6', title: 'Order status', text: 'Look up an order with its order id, which has the form ORD-12345, to see its shipping status.' },
-  { id: 'kb-7', title: 'Data export', text: 'Export all your files as a ZIP archive from Settings > Data > Export.' },
-  { id: 'kb-8', title: 'Support hours', text: 'Human support is available Monday to Friday, 9:00 to 17:00 CET.' },
+  {
+    id: 'kb-1',
+    title: 'Refund policy',
+    text: 'Refunds are available within 30 days of purchase for annual plans. Monthly plans are not refundable.',
+  },
+  {
+    id: 'kb-2',
+    title: 'Pricing',
+    text: 'The Pro plan costs $12 per user per month. The Team plan costs $20 per user per month.',
+  },
+  {
+    id: 'kb-3',
+    title: 'Password reset',
+    text: 'To reset your password, open Settings > Security and choose Reset password. The reset link expires after 24 hours.',
+  },
+  {
+    id: 'kb-4',
+    title: 'Storage limits',
+    text: 'Free accounts include 5 GB of storage. Pro accounts include 2 TB of storage.',
+  },
+  {
+    id: 'kb-5',
+    title: 'Security keys',
+    text: 'Hardware security keys ship within 3 business days of the order.',
+  },
+  {
+    id: 'kb-6',
+    title: 'Order status',
+    text: 'Look up an order with its order id, which has the form ORD-12345, to see its shipping status.',
+  },
+  {
+    id: 'kb-7',
+    title: 'Data export',
+    text: 'Export all your files as a ZIP archive from Settings > Data > Export.',
+  },
+  {
+    id: 'kb-8',
+    title: 'Support hours',
+    text: 'Human support is available Monday to Friday, 9:00 to 17:00 CET.',
+  },
 ];
 
 /** Orders the `lookup_order` tool knows. */

@@ -21,9 +21,18 @@ const CASES = {
     { input: { question: 'How do I reset my password?' }, kind: 'golden' },
   ],
   'tool-argument-error': [
-    { input: { question: 'Where is order ORD-10001?' }, expected: { tool_calls: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }] } },
-    { input: { question: 'Has ORD-20417 arrived yet?' }, expected: { tool_calls: [{ name: 'lookup_order', arguments: { order_id: 'ORD-20417' } }] } },
-    { input: { question: 'Status of my order ORD-10002 please' }, expected: { tool_calls: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10002' } }] } },
+    {
+      input: { question: 'Where is order ORD-10001?' },
+      expected: { tool_calls: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }] },
+    },
+    {
+      input: { question: 'Has ORD-20417 arrived yet?' },
+      expected: { tool_calls: [{ name: 'lookup_order', arguments: { order_id: 'ORD-20417' } }] },
+    },
+    {
+      input: { question: 'Status of my order ORD-10002 please' },
+      expected: { tool_calls: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10002' } }] },
+    },
     {
       input: { question: 'Our whole team is down, urgent help needed' },
       expected: { tool_calls: [{ name: 'create_ticket', arguments: { priority: 'urgent' } }] },
@@ -41,13 +50,25 @@ const CASES = {
     { input: { question: 'How fast do security keys ship?' } },
   ],
   'instruction-follow-failure': [
-    { input: { question: 'How do I reset my password?', max_words: 8 }, expected: { constraints: { max_words: 8, no_pii: true } } },
-    { input: { question: 'When is human support available?', max_words: 10 }, expected: { constraints: { max_words: 10, no_pii: true } } },
+    {
+      input: { question: 'How do I reset my password?', max_words: 8 },
+      expected: { constraints: { max_words: 8, no_pii: true } },
+    },
+    {
+      input: { question: 'When is human support available?', max_words: 10 },
+      expected: { constraints: { max_words: 10, no_pii: true } },
+    },
     { input: { question: 'How do I export my files?' }, expected: { constraints: { no_pii: true } } },
   ],
 };
 
-const PREFIX = { 'format-violation': 'fmt', 'tool-argument-error': 'tool', 'retrieval-miss': 'ret', hallucination: 'hal', 'instruction-follow-failure': 'ins' };
+const PREFIX = {
+  'format-violation': 'fmt',
+  'tool-argument-error': 'tool',
+  'retrieval-miss': 'ret',
+  hallucination: 'hal',
+  'instruction-follow-failure': 'ins',
+};
 
 function uuidFrom(text) {
   const h = createHash('sha256').update(text).digest('hex');

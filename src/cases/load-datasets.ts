@@ -50,23 +50,24 @@ export async function scanDatasets(
   let selected = 0;
   const modes = new Set<string>();
   for (const file of files) {
-    for await (const rows of readJsonlRows(file, cwd, digest)) for (const row of rows) {
-      if (problems.length >= MAX_PROBLEMS) break;
-      if ('problem' in row) {
-        problems.push(`${file}:${row.line}: ${row.problem}`);
-        continue;
+    for await (const rows of readJsonlRows(file, cwd, digest))
+      for (const row of rows) {
+        if (problems.length >= MAX_PROBLEMS) break;
+        if ('problem' in row) {
+          problems.push(`${file}:${row.line}: ${row.problem}`);
+          continue;
+        }
+        const where = `${file}:${row.line}`;
+        const id = row.value.id;
+        const previous = firstSeen.get(id);
+        if (previous) problems.push(`${where}: duplicate id "${id}" (first defined at ${previous})`);
+        else firstSeen.set(id, where);
+        count++;
+        if (!select || select(row.value, file)) {
+          selected++;
+          modes.add(row.value.metadata.failure_mode);
+        }
       }
-      const where = `${file}:${row.line}`;
-      const id = row.value.id;
-      const previous = firstSeen.get(id);
-      if (previous) problems.push(`${where}: duplicate id "${id}" (first defined at ${previous})`);
-      else firstSeen.set(id, where);
-      count++;
-      if (!select || select(row.value, file)) {
-        selected++;
-        modes.add(row.value.metadata.failure_mode);
-      }
-    }
   }
   if (problems.length) {
     const more = problems.length >= MAX_PROBLEMS ? ` (showing the first ${MAX_PROBLEMS})` : '';
@@ -90,7 +91,9 @@ export async function* readCaseBatches(files: string[], cwd: string): AsyncGener
         try {
           value = JSON.parse(text) as RegressionCase;
         } catch (error) {
-          throw new UsageError(`${file}:${line}: invalid JSON (file changed during the run?): ${(error as Error).message}`);
+          throw new UsageError(
+            `${file}:${line}: invalid JSON (file changed during the run?): ${(error as Error).message}`,
+          );
         }
         batch.push({ case: value, dataset: file, line, hash: hashText(text) });
       }
@@ -117,7 +120,9 @@ let fastValidator: ((value: unknown) => boolean) | undefined;
 function validateRowFast(value: unknown): boolean {
   if (!fastValidator) {
     const ajv = new Ajv2020({ strict: false, allErrors: false });
-    fastValidator = ajv.compile(z.toJSONSchema(regressionCaseSchema, { io: 'input', unrepresentable: 'any' }));
+    fastValidator = ajv.compile(
+      z.toJSONSchema(regressionCaseSchema, { io: 'input', unrepresentable: 'any' }),
+    );
   }
   return fastValidator(value);
 }
@@ -132,8 +137,7 @@ export async function loadDatasets(patterns: string | string[], cwd: string): Pr
 }
 
 type Row =
-  | { line: number; value: ReturnType<typeof regressionCaseSchema.parse> }
-  | { line: number; problem: string };
+  { line: number; value: ReturnType<typeof regressionCaseSchema.parse> } | { line: number; problem: string };
 
 /** Read and validate a JSONL file's rows: accepts a UTF-8 BOM, CRLF line ends and blank lines. */
 async function* readJsonlRows(
@@ -141,7 +145,10 @@ async function* readJsonlRows(
   cwd: string,
   digest?: ReturnType<typeof createHash>,
 ): AsyncGenerator<Row[]> {
-  for await (const lines of readLineBatches(path.resolve(cwd, file), digest && ((chunk) => digest.update(chunk)))) {
+  for await (const lines of readLineBatches(
+    path.resolve(cwd, file),
+    digest && ((chunk) => digest.update(chunk)),
+  )) {
     const rows: Row[] = [];
     for (const { text, line } of lines) {
       if (text.trim() === '') continue;

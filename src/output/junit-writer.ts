@@ -54,7 +54,9 @@ export class JunitWriter {
       out.write(junitSuiteClose());
     }
     out.write(junitTail());
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     await rename(temp, target);
     await this.abort();
     return target;

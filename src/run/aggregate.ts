@@ -16,7 +16,10 @@ interface ModeCounters {
   flaky: number;
   scoreTotal: number;
   scoreCount: number;
-  scorers: Map<string, { mode: 'blocking' | 'shadow'; minScore: number; total: number; scored: number; failed: number }>;
+  scorers: Map<
+    string,
+    { mode: 'blocking' | 'shadow'; minScore: number; total: number; scored: number; failed: number }
+  >;
   notable: CaseResult[];
   notableDropped: number;
 }
@@ -64,9 +67,11 @@ export class ResultsAggregator {
       m.scoreTotal += blockingTotal / blockingN;
       m.scoreCount++;
     }
-    const notable = !result.passed || result.flaky || result.vs_baseline === 'fixed' || result.vs_baseline === 'regressed';
+    const notable =
+      !result.passed || result.flaky || result.vs_baseline === 'fixed' || result.vs_baseline === 'regressed';
     if (notable && result.status !== 'skipped') {
-      if (m.notable.length < NOTABLE_CASES_PER_MODE || result.vs_baseline === 'regressed') m.notable.push(result);
+      if (m.notable.length < NOTABLE_CASES_PER_MODE || result.vs_baseline === 'regressed')
+        m.notable.push(result);
       else m.notableDropped++;
     }
   }
@@ -85,7 +90,12 @@ export class ResultsAggregator {
         flaky: 0,
         scoreTotal: 0,
         scoreCount: 0,
-        scorers: new Map(scorers.map((s) => [s.name, { mode: s.mode, minScore: s.minScore, total: 0, scored: 0, failed: 0 }])),
+        scorers: new Map(
+          scorers.map((s) => [
+            s.name,
+            { mode: s.mode, minScore: s.minScore, total: 0, scored: 0, failed: 0 },
+          ]),
+        ),
         notable: [],
         notableDropped: 0,
       };
@@ -104,7 +114,10 @@ export class ResultsAggregator {
       cases.push(...m.notable);
       dropped += m.notableDropped;
     }
-    cases.sort((a, b) => order(a) - order(b) || a.failure_mode.localeCompare(b.failure_mode) || a.id.localeCompare(b.id));
+    cases.sort(
+      (a, b) =>
+        order(a) - order(b) || a.failure_mode.localeCompare(b.failure_mode) || a.id.localeCompare(b.id),
+    );
     return { cases, dropped };
   }
 
@@ -125,12 +138,25 @@ export class ResultsAggregator {
       let shadowFailures = 0;
       let hasBlocking = false;
       for (const [name, s] of m.scorers) {
-        scorers[name] = { mode: s.mode, mean: s.scored ? s.total / s.scored : null, failed: s.failed, scored: s.scored };
+        scorers[name] = {
+          mode: s.mode,
+          mean: s.scored ? s.total / s.scored : null,
+          failed: s.failed,
+          scored: s.scored,
+        };
         if (s.mode === 'shadow') shadowFailures += s.failed;
         else hasBlocking = true;
       }
       const { verdict, reasons } = decideVerdict(
-        { cases: m.cases, skipped: m.skipped, pass_rate: passRate, mean_score: meanScore, regressions: m.regressions, hasBlocking, shadowFailures },
+        {
+          cases: m.cases,
+          skipped: m.skipped,
+          pass_rate: passRate,
+          mean_score: meanScore,
+          regressions: m.regressions,
+          hasBlocking,
+          shadowFailures,
+        },
         threshold,
         options.failOn,
         options.baseline,

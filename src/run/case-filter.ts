@@ -15,7 +15,9 @@ export function parseCaseFilters(expressions: string[]): (c: RegressionCase, dat
     const eq = expr.indexOf('=');
     const key = expr.slice(0, eq).trim();
     if (eq < 1 || !(KEYS as readonly string[]).includes(key)) {
-      throw new UsageError(`Invalid --filter "${expr}". Expected key=value with key one of: ${KEYS.join(', ')}.`);
+      throw new UsageError(
+        `Invalid --filter "${expr}". Expected key=value with key one of: ${KEYS.join(', ')}.`,
+      );
     }
     const patterns = expr
       .slice(eq + 1)

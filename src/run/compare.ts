@@ -16,14 +16,23 @@ export interface BaselineIndex {
 }
 
 /** Build the index from a parsed results.json (any version-1 file, full or sharded). */
-export function indexBaseline(path: string, results: { fingerprint?: Fingerprint; cases?: unknown[]; failure_modes?: Record<string, { pass_rate?: number | null }> }): BaselineIndex {
+export function indexBaseline(
+  path: string,
+  results: {
+    fingerprint?: Fingerprint;
+    cases?: unknown[];
+    failure_modes?: Record<string, { pass_rate?: number | null }>;
+  },
+): BaselineIndex {
   const cases = new Map<string, BaselineCase>();
   for (const raw of results.cases ?? []) {
     const c = raw as Partial<CaseResult>;
-    if (typeof c.id === 'string') cases.set(c.id, { passed: Boolean(c.passed), status: String(c.status ?? ''), hash: c.hash });
+    if (typeof c.id === 'string')
+      cases.set(c.id, { passed: Boolean(c.passed), status: String(c.status ?? ''), hash: c.hash });
   }
   const passRates: Record<string, number | null> = {};
-  for (const [mode, summary] of Object.entries(results.failure_modes ?? {})) passRates[mode] = summary.pass_rate ?? null;
+  for (const [mode, summary] of Object.entries(results.failure_modes ?? {}))
+    passRates[mode] = summary.pass_rate ?? null;
   return { path, fingerprint: results.fingerprint, cases, passRates };
 }
 
@@ -37,7 +46,11 @@ export function checkComparable(current: Fingerprint, baseline: BaselineIndex): 
   let comparable = true;
   const base = baseline.fingerprint;
   if (!base) {
-    return { path: baseline.path, comparable: false, notes: ['the baseline has no fingerprint (not a tracegate results.json?)'] };
+    return {
+      path: baseline.path,
+      comparable: false,
+      notes: ['the baseline has no fingerprint (not a tracegate results.json?)'],
+    };
   }
   for (const [id, version] of Object.entries(current.scorers)) {
     const before = base.scorers?.[id];
@@ -54,7 +67,8 @@ export function checkComparable(current: Fingerprint, baseline: BaselineIndex): 
     comparable = false;
     notes.push(`judge prompt changed ${short(base.judge?.prompt)} → ${short(current.judge.prompt)}`);
   }
-  if (base.datasets !== current.datasets) notes.push('datasets changed since the baseline: added or edited rows count as new');
+  if (base.datasets !== current.datasets)
+    notes.push('datasets changed since the baseline: added or edited rows count as new');
   return { path: baseline.path, comparable, notes };
 }
 
@@ -63,7 +77,10 @@ function short(hash: string | null | undefined): string {
 }
 
 /** Classify one case against the baseline. Skipped cases have no comparison. */
-export function classifyCase(current: Pick<CaseResult, 'passed' | 'status' | 'flaky' | 'hash'>, base: BaselineCase | undefined): VsBaseline | null {
+export function classifyCase(
+  current: Pick<CaseResult, 'passed' | 'status' | 'flaky' | 'hash'>,
+  base: BaselineCase | undefined,
+): VsBaseline | null {
   if (current.status === 'skipped') return null;
   if (!base || (base.hash && base.hash !== current.hash) || base.status === 'skipped') return 'new';
   if (current.flaky) return 'flaky';

@@ -5,7 +5,10 @@ import type { FailureModeSummary, Verdict } from './results.js';
 export type FailOn = 'regression' | 'threshold' | 'both' | 'never';
 
 /** The figures a verdict is decided on. */
-export type ModeFigures = Pick<FailureModeSummary, 'cases' | 'skipped' | 'pass_rate' | 'mean_score' | 'regressions'> & {
+export type ModeFigures = Pick<
+  FailureModeSummary,
+  'cases' | 'skipped' | 'pass_rate' | 'mean_score' | 'regressions'
+> & {
   /** The mode has at least one blocking scorer. */
   hasBlocking: boolean;
   /** Any shadow scorer failed on some case. */
@@ -13,10 +16,16 @@ export type ModeFigures = Pick<FailureModeSummary, 'cases' | 'skipped' | 'pass_r
 };
 
 /** Normalise a configured threshold to explicit minimums. */
-export function normaliseThreshold(threshold: Threshold | undefined): { pass_rate: number; mean_score?: number } {
+export function normaliseThreshold(threshold: Threshold | undefined): {
+  pass_rate: number;
+  mean_score?: number;
+} {
   if (threshold === undefined) return { pass_rate: 1 };
   if (typeof threshold === 'number') return { pass_rate: threshold };
-  return { pass_rate: typeof threshold.pass_rate === 'number' ? threshold.pass_rate : 0, mean_score: threshold.mean_score };
+  return {
+    pass_rate: typeof threshold.pass_rate === 'number' ? threshold.pass_rate : 0,
+    mean_score: threshold.mean_score,
+  };
 }
 
 /**
@@ -32,22 +41,34 @@ export function decideVerdict(
 ): { verdict: Verdict; reasons: string[] } {
   const reasons: string[] = [];
   if (figures.cases > 0 && figures.cases === figures.skipped) {
-    return { verdict: 'skipped', reasons: ['every case was skipped (no scorer could run, e.g. no judge key)'] };
+    return {
+      verdict: 'skipped',
+      reasons: ['every case was skipped (no scorer could run, e.g. no judge key)'],
+    };
   }
   if (!figures.hasBlocking) {
     return figures.shadowFailures > 0
-      ? { verdict: 'warn', reasons: [`${figures.shadowFailures} shadow scorer failure(s); shadow scorers never fail the gate`] }
+      ? {
+          verdict: 'warn',
+          reasons: [`${figures.shadowFailures} shadow scorer failure(s); shadow scorers never fail the gate`],
+        }
       : { verdict: 'pass', reasons };
   }
   const thresholdMiss: string[] = [];
   if (figures.pass_rate !== null && figures.pass_rate < threshold.pass_rate) {
     thresholdMiss.push(`pass rate ${fmt(figures.pass_rate)} < threshold ${fmt(threshold.pass_rate)}`);
   }
-  if (typeof threshold.mean_score === 'number' && figures.mean_score !== null && figures.mean_score < threshold.mean_score) {
+  if (
+    typeof threshold.mean_score === 'number' &&
+    figures.mean_score !== null &&
+    figures.mean_score < threshold.mean_score
+  ) {
     thresholdMiss.push(`mean score ${fmt(figures.mean_score)} < threshold ${fmt(threshold.mean_score)}`);
   }
   const regressionMiss =
-    baseline.comparable && figures.regressions > 0 ? [`${figures.regressions} regression(s) against the baseline`] : [];
+    baseline.comparable && figures.regressions > 0
+      ? [`${figures.regressions} regression(s) against the baseline`]
+      : [];
   const failing = [
     ...(failOn === 'threshold' || failOn === 'both' ? thresholdMiss : []),
     ...(failOn === 'regression' || failOn === 'both' ? regressionMiss : []),
@@ -55,7 +76,8 @@ export function decideVerdict(
   if (failing.length) return { verdict: 'fail', reasons: failing };
   const ignored = [...thresholdMiss, ...regressionMiss];
   if (ignored.length) return { verdict: 'warn', reasons: ignored.map((r) => `${r} (fail_on: ${failOn})`) };
-  if (baseline.given && !baseline.comparable) return { verdict: 'warn', reasons: ['baseline not comparable: regressions not checked'] };
+  if (baseline.given && !baseline.comparable)
+    return { verdict: 'warn', reasons: ['baseline not comparable: regressions not checked'] };
   return { verdict: 'pass', reasons };
 }
 

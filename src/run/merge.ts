@@ -33,7 +33,16 @@ export function mergeResults(shards: Results[], failOn: FailOn = 'both'): Result
         scorers: {},
         reasons: [],
       });
-      for (const k of ['cases', 'passed', 'failed', 'errored', 'skipped', 'regressions', 'improvements', 'flaky'] as const) {
+      for (const k of [
+        'cases',
+        'passed',
+        'failed',
+        'errored',
+        'skipped',
+        'regressions',
+        'improvements',
+        'flaky',
+      ] as const) {
         into[k] += m[k];
       }
       const w = (scoreWeights[mode] ??= { total: 0, n: 0 });
@@ -46,7 +55,11 @@ export function mergeResults(shards: Results[], failOn: FailOn = 'both'): Result
   }
   const baselines = shards.map((s) => s.baseline).filter((b): b is BaselineInfo => b !== null);
   const baseline: BaselineInfo | null = baselines.length
-    ? { path: baselines[0].path, comparable: baselines.every((b) => b.comparable), notes: [...new Set(baselines.flatMap((b) => b.notes))] }
+    ? {
+        path: baselines[0].path,
+        comparable: baselines.every((b) => b.comparable),
+        notes: [...new Set(baselines.flatMap((b) => b.notes))],
+      }
     : null;
   for (const [mode, m] of Object.entries(modes)) {
     const counted = m.cases - m.skipped;
@@ -78,7 +91,10 @@ export function mergeResults(shards: Results[], failOn: FailOn = 'both'): Result
     duration_ms: Math.max(...shards.map((s) => s.duration_ms)),
     task: shards[0].task,
     shard: null,
-    fingerprint: { ...shards[0].fingerprint, scorers: Object.assign({}, ...shards.map((s) => s.fingerprint.scorers)) },
+    fingerprint: {
+      ...shards[0].fingerprint,
+      scorers: Object.assign({}, ...shards.map((s) => s.fingerprint.scorers)),
+    },
     baseline,
     failure_modes: sorted,
     cases,
@@ -88,7 +104,10 @@ export function mergeResults(shards: Results[], failOn: FailOn = 'both'): Result
         input_tokens: sum(shards.map((s) => s.usage.task.input_tokens ?? 0)),
         output_tokens: sum(shards.map((s) => s.usage.task.output_tokens ?? 0)),
       },
-      judge: { calls: sum(shards.map((s) => s.usage.judge.calls)), cost_usd: sum(shards.map((s) => s.usage.judge.cost_usd)) },
+      judge: {
+        calls: sum(shards.map((s) => s.usage.judge.calls)),
+        cost_usd: sum(shards.map((s) => s.usage.judge.cost_usd)),
+      },
     },
   };
 }

@@ -11,7 +11,11 @@ export interface OriginLinkSettings {
  * The link from a case back to the span it came from. A direct `origin.url` wins; a Braintrust origin
  * (`project_logs` with an org configured) gets a permalink; otherwise the template is filled in.
  */
-export function buildOriginUrl(origin: CaseOrigin | undefined, spanId: string | undefined, settings: OriginLinkSettings): string | null {
+export function buildOriginUrl(
+  origin: CaseOrigin | undefined,
+  spanId: string | undefined,
+  settings: OriginLinkSettings,
+): string | null {
   if (!origin && !spanId) return null;
   if (origin?.url) return origin.url;
   const fields: Record<string, string | undefined> = {
@@ -23,7 +27,11 @@ export function buildOriginUrl(origin: CaseOrigin | undefined, spanId: string | 
   const bt = settings.braintrust;
   if (bt?.org && origin?.object_type && origin.object_id && origin.id && !settings.template) {
     const app = (bt.app_url ?? 'https://www.braintrust.dev').replace(/\/$/, '');
-    const q = new URLSearchParams({ object_type: origin.object_type, object_id: origin.object_id, id: origin.id });
+    const q = new URLSearchParams({
+      object_type: origin.object_type,
+      object_id: origin.object_id,
+      id: origin.id,
+    });
     return `${app}/app/${encodeURIComponent(bt.org)}/object?${q.toString()}`;
   }
   if (!settings.template) return null;

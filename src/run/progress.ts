@@ -8,7 +8,11 @@ export interface Progress {
  * A progress reporter on `stream` (stderr by default): a redrawn bar when it is a TTY, else a plain line at
  * most every `intervalMs` (CI logs stay readable). Redraws are throttled so progress costs nothing per case.
  */
-export function createProgress(total: number, stream: NodeJS.WriteStream = process.stderr, intervalMs?: number): Progress {
+export function createProgress(
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+  intervalMs?: number,
+): Progress {
   const tty = Boolean(stream.isTTY);
   const every = intervalMs ?? (tty ? 100 : 5000);
   const started = Date.now();
@@ -20,7 +24,9 @@ export function createProgress(total: number, stream: NodeJS.WriteStream = proce
     if (tty) {
       const width = 30;
       const filled = total ? Math.round((count / total) * width) : width;
-      stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${count}/${total} · ${failed} failing · ${elapsed}s${final ? '\n' : ''}`);
+      stream.write(
+        `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${count}/${total} · ${failed} failing · ${elapsed}s${final ? '\n' : ''}`,
+      );
     } else {
       stream.write(`tracegate: ${count}/${total} cases done, ${failed} failing, ${elapsed}s\n`);
     }

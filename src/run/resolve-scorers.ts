@@ -34,7 +34,10 @@ export class ScorerResolver {
   forMode(mode: string): Promise<ResolvedScorer[]> {
     let scorers = this.byMode.get(mode);
     if (!scorers) {
-      const entries = [...(this.config.failure_modes[mode]?.scorers ?? defaultScorersFor(mode)), ...this.config.scorers];
+      const entries = [
+        ...(this.config.failure_modes[mode]?.scorers ?? defaultScorersFor(mode)),
+        ...this.config.scorers,
+      ];
       scorers = Promise.all(entries.map((e, i) => this.resolve(e, `failure_modes.${mode}.scorers.${i}`)));
       this.byMode.set(mode, scorers);
     }
@@ -42,17 +45,23 @@ export class ScorerResolver {
   }
 
   private async resolve(entry: ScorerEntry, keyPath: string): Promise<ResolvedScorer> {
-    const spec = typeof entry === 'string' ? { id: entry, options: {}, mode: 'blocking' as const, min_score: 1 } : entry;
+    const spec =
+      typeof entry === 'string' ? { id: entry, options: {}, mode: 'blocking' as const, min_score: 1 } : entry;
     const definition = await findScorer(spec.id, this.context.cwd, keyPath);
     const parsed = definition.options.safeParse(spec.options ?? {}, { reportInput: true } as never);
     if (!parsed.success) {
-      throw new UsageError(`Invalid options for scorer "${spec.id}" at ${keyPath}.options:`, formatZodIssues(parsed.error));
+      throw new UsageError(
+        `Invalid options for scorer "${spec.id}" at ${keyPath}.options:`,
+        formatZodIssues(parsed.error),
+      );
     }
     let fn: ScorerFn;
     try {
       fn = definition.create(parsed.data, this.context);
     } catch (error) {
-      throw new UsageError(`Scorer "${spec.id}" at ${keyPath} could not be set up: ${(error as Error).message}`);
+      throw new UsageError(
+        `Scorer "${spec.id}" at ${keyPath} could not be set up: ${(error as Error).message}`,
+      );
     }
     this.versions[definition.id] = definition.version;
     return {
@@ -113,9 +122,12 @@ async function autoevalsScorer(name: string, keyPath: string): Promise<ScorerDef
       'Examples: autoevals:Levenshtein, autoevals:ExactMatch, autoevals:JSONDiff, autoevals:Factuality',
     ]);
   }
-  const kind = /Factuality|ClosedQA|Battle|Humor|Security|Sql|Summary|Translation|Possible|Moderation|Embedding|Context|Faithfulness|Answer/.test(name)
-    ? 'judge'
-    : 'code';
+  const kind =
+    /Factuality|ClosedQA|Battle|Humor|Security|Sql|Summary|Translation|Possible|Moderation|Embedding|Context|Faithfulness|Answer/.test(
+      name,
+    )
+      ? 'judge'
+      : 'code';
   return wrapFunction(`autoevals:${name}`, fn as ScorerFn, kind);
 }
 

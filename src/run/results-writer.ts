@@ -43,7 +43,9 @@ export class ResultsWriter {
   /** Write `results.json` (header fields, every streamed case, usage) atomically; returns its path. */
   async finish(results: Omit<Results, 'cases'>, name = 'results.json'): Promise<string> {
     this.flush();
-    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     const target = path.join(this.outDir, name);
     const temp = `${target}.${process.pid}.tmp`;
     const { usage, omitted_cases: _omitted, ...head } = results;
@@ -57,7 +59,9 @@ export class ResultsWriter {
       input.pipe(out, { end: false });
     });
     out.write(`\n],"usage":${JSON.stringify(usage)}}\n`);
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
     await rename(temp, target);
     await rm(this.casesFile, { force: true });
     return target;

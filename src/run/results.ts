@@ -90,7 +90,10 @@ export interface Results {
   baseline: BaselineInfo | null;
   failure_modes: Record<string, FailureModeSummary>;
   cases: CaseResult[];
-  usage: { task: { cost_usd: number; input_tokens: number; output_tokens: number }; judge: { calls: number; cost_usd: number } };
+  usage: {
+    task: { cost_usd: number; input_tokens: number; output_tokens: number };
+    judge: { calls: number; cost_usd: number };
+  };
   /** Counts of cases that `cases` does not hold (report-only views keep just the notable cases). */
   omitted_cases?: number;
 }

@@ -72,9 +72,16 @@ export async function runCase(
   const skipped = skippedTrials === options.trials;
   const passed = !skipped && passRate >= options.trialPassRate && passedTrials > 0;
   const failedTrials = counted - passedTrials;
-  const status = skipped ? 'skipped' : passed ? 'passed' : erroredTrials > 0 && erroredTrials === failedTrials ? 'errored' : 'failed';
+  const status = skipped
+    ? 'skipped'
+    : passed
+      ? 'passed'
+      : erroredTrials > 0 && erroredTrials === failedTrials
+        ? 'errored'
+        : 'failed';
   if (status === 'errored') reasons = [lastError ?? 'errored'];
-  else if (!passed && erroredTrials > 0) reasons = [...reasons, `${erroredTrials} trial(s) errored: ${lastError}`];
+  else if (!passed && erroredTrials > 0)
+    reasons = [...reasons, `${erroredTrials} trial(s) errored: ${lastError}`];
   return {
     id: c.id,
     failure_mode: c.metadata.failure_mode,
@@ -138,9 +145,15 @@ async function runTrial(
       return { kind: 'errored', error: `scorer ${scorer.name} threw: ${(error as Error).message}` };
     }
     if (!score || typeof score !== 'object' || !('score' in score)) {
-      return { kind: 'errored', error: `scorer ${scorer.name} returned ${JSON.stringify(score)} instead of {name, score}` };
+      return {
+        kind: 'errored',
+        error: `scorer ${scorer.name} returned ${JSON.stringify(score)} instead of {name, score}`,
+      };
     }
-    const value = typeof score.score === 'number' ? Math.min(1, Math.max(0, Number.isNaN(score.score) ? 0 : score.score)) : null;
+    const value =
+      typeof score.score === 'number'
+        ? Math.min(1, Math.max(0, Number.isNaN(score.score) ? 0 : score.score))
+        : null;
     const judgeUsage = score.metadata?.judge_usage as { cost_usd?: number } | undefined;
     if (judgeUsage) {
       usage.judge_calls++;
@@ -167,7 +180,12 @@ async function runTrial(
   return { kind: failed ? 'failed' : 'passed', scores, reasons, result };
 }
 
-function callWithTimeout(task: Task, input: unknown, loaded: LoadedCase, timeoutMs: number): Promise<TaskResult> {
+function callWithTimeout(
+  task: Task,
+  input: unknown,
+  loaded: LoadedCase,
+  timeoutMs: number,
+): Promise<TaskResult> {
   const context = new LazyAbortContext();
   return new Promise<TaskResult>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -18,7 +18,9 @@ export async function runPool<T>(
     return;
   }
   const iterator =
-    Symbol.asyncIterator in items ? (items as AsyncIterable<T>)[Symbol.asyncIterator]() : (items as Iterable<T>)[Symbol.iterator]();
+    Symbol.asyncIterator in items
+      ? (items as AsyncIterable<T>)[Symbol.asyncIterator]()
+      : (items as Iterable<T>)[Symbol.iterator]();
   let done = false;
   const pull = async () => {
     while (!done) {

@@ -11,7 +11,10 @@ export interface NumberedLine {
  * Handles a UTF-8 BOM and CRLF line ends. Batches rather than single lines: readline's per-line async
  * iteration costs several microseconds a line, more than the rest of a case's overhead.
  */
-export async function* readLineBatches(file: string, onChunk?: (chunk: string) => void): AsyncGenerator<NumberedLine[]> {
+export async function* readLineBatches(
+  file: string,
+  onChunk?: (chunk: string) => void,
+): AsyncGenerator<NumberedLine[]> {
   const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
   let rest = '';
   let lineNumber = 0;

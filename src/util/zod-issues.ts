@@ -15,13 +15,18 @@ export function formatZodIssues(error: z.ZodError, hints: Record<string, string>
   });
 }
 
-function flattenIssues(issues: readonly Issue[], prefix: PropertyKey[]): Array<{ issue: Issue; path: PropertyKey[] }> {
+function flattenIssues(
+  issues: readonly Issue[],
+  prefix: PropertyKey[],
+): Array<{ issue: Issue; path: PropertyKey[] }> {
   const out: Array<{ issue: Issue; path: PropertyKey[] }> = [];
   for (const issue of issues) {
     const path = [...prefix, ...issue.path];
     if (issue.code === 'invalid_union' && issue.errors.length) {
       // Branches that failed only because the value has another type were not the one the user meant.
-      const meant = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+      const meant = issue.errors.filter(
+        (branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0),
+      );
       if (meant.length >= 1) {
         out.push(...flattenIssues(meant[0], path));
         continue;
@@ -36,15 +41,19 @@ function describeIssue(issue: Issue): string {
   if (issue.code === 'invalid_type') {
     // Parse with { reportInput: true } so a wrong value can be quoted; no input means the key is missing.
     const input = (issue as { input?: unknown }).input;
-    return input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}, got ${describeValue(input)}`;
+    return input === undefined
+      ? `is required (expected ${issue.expected})`
+      : `expected ${issue.expected}, got ${describeValue(input)}`;
   }
-  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   return issue.message;
 }
 
 function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
+  if (typeof value === 'string')
+    return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
   return typeof value === 'object' ? 'object' : `${typeof value} ${String(value)}`;
 }

@@ -31,10 +31,26 @@ describe('loadDatasets', () => {
   it.each([
     ['bad JSON', '{"id": "a",', /datasets\/bad\.jsonl:1: invalid JSON/],
     ['a JSON array instead of an object', '[1,2]', /datasets\/bad\.jsonl:1: expected a JSON object per line/],
-    ['missing metadata.failure_mode', JSON.stringify({ id: 'a', input: 1, metadata: {} }), /datasets\/bad\.jsonl:1: metadata\.failure_mode: is required/],
-    ['wrong type for id', JSON.stringify({ id: 7, input: 1, metadata: { failure_mode: 'x' } }), /datasets\/bad\.jsonl:1: id: expected string, got number 7/],
-    ['a failure mode that is not kebab-case', JSON.stringify(row('a', 'Format Violation')), /metadata\.failure_mode: must be a kebab-case id/],
-    ['missing input', JSON.stringify({ id: 'a', metadata: { failure_mode: 'x' } }), /datasets\/bad\.jsonl:1: input: is required/],
+    [
+      'missing metadata.failure_mode',
+      JSON.stringify({ id: 'a', input: 1, metadata: {} }),
+      /datasets\/bad\.jsonl:1: metadata\.failure_mode: is required/,
+    ],
+    [
+      'wrong type for id',
+      JSON.stringify({ id: 7, input: 1, metadata: { failure_mode: 'x' } }),
+      /datasets\/bad\.jsonl:1: id: expected string, got number 7/,
+    ],
+    [
+      'a failure mode that is not kebab-case',
+      JSON.stringify(row('a', 'Format Violation')),
+      /metadata\.failure_mode: must be a kebab-case id/,
+    ],
+    [
+      'missing input',
+      JSON.stringify({ id: 'a', metadata: { failure_mode: 'x' } }),
+      /datasets\/bad\.jsonl:1: input: is required/,
+    ],
   ])('reports %s as file:line', async (_name, line, pattern) => {
     const problems = await problemsOf({ 'datasets/bad.jsonl': line + '\n' });
     expect(problems).toHaveLength(1);
@@ -55,12 +71,16 @@ describe('loadDatasets', () => {
 
   it('names the glob when nothing matches', async () => {
     const project = makeTempProject({ 'other/x.jsonl': '' });
-    await expect(findDatasetFiles('datasets/**/*.jsonl', project.dir)).rejects.toThrow(/No dataset files match "datasets\/\*\*\/\*\.jsonl"/);
+    await expect(findDatasetFiles('datasets/**/*.jsonl', project.dir)).rejects.toThrow(
+      /No dataset files match "datasets\/\*\*\/\*\.jsonl"/,
+    );
     project.cleanup();
   });
 
   it('scan counts selected rows and their failure modes, and hashes the bytes', async () => {
-    const project = makeTempProject({ 'datasets/a.jsonl': jsonl([row('a', 'hallucination'), row('b', 'retrieval-miss'), row('c')]) });
+    const project = makeTempProject({
+      'datasets/a.jsonl': jsonl([row('a', 'hallucination'), row('b', 'retrieval-miss'), row('c')]),
+    });
     const scan1 = await scanDatasets(['datasets/a.jsonl'], project.dir, (c) => c.id !== 'b');
     expect(scan1).toMatchObject({ count: 3, selected: 2, modes: ['format-violation', 'hallucination'] });
     const scan2 = await scanDatasets(['datasets/a.jsonl'], project.dir);

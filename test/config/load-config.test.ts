@@ -9,7 +9,14 @@ describe('loadConfig', () => {
     const { config, file } = await loadConfig(project.dir);
     project.cleanup();
     expect(file).toBeUndefined();
-    expect(config).toMatchObject({ task: 'replay', datasets: 'datasets/**/*.jsonl', out: '.tracegate', trials: 1, concurrency: 8, fail_on: 'both' });
+    expect(config).toMatchObject({
+      task: 'replay',
+      datasets: 'datasets/**/*.jsonl',
+      out: '.tracegate',
+      trials: 1,
+      concurrency: 8,
+      fail_on: 'both',
+    });
   });
 
   it.each([
@@ -27,7 +34,9 @@ describe('loadConfig', () => {
 
   it('is found upward from a subdirectory, and relative paths resolve against its directory', async () => {
     const project = makeTempProject({ 'tracegate.config.json': '{}', 'a/b/keep.txt': '' });
-    expect(findConfigFile(path.join(project.dir, 'a/b'))).toBe(path.join(project.dir, 'tracegate.config.json'));
+    expect(findConfigFile(path.join(project.dir, 'a/b'))).toBe(
+      path.join(project.dir, 'tracegate.config.json'),
+    );
     const loaded = await loadConfig(path.join(project.dir, 'a/b'));
     expect(loaded.dir).toBe(project.dir);
     project.cleanup();
@@ -38,7 +47,9 @@ describe('loadConfig', () => {
       'tracegate.config.json': JSON.stringify({
         trials: 0,
         fail_on: 'sometimes',
-        failure_modes: { 'format-violation': { threshold: 1.5, scorers: [{ id: 'json-schema', mode: 'loud' }] } },
+        failure_modes: {
+          'format-violation': { threshold: 1.5, scorers: [{ id: 'json-schema', mode: 'loud' }] },
+        },
         colour: 'blue',
       }),
     });
@@ -55,8 +66,12 @@ describe('loadConfig', () => {
       expect.arrayContaining([
         expect.stringMatching(/^trials: .* — use a whole number from 1 to 100$/),
         expect.stringMatching(/^fail_on: .* — use "regression", "threshold", "both" or "never"$/),
-        expect.stringMatching(/^failure_modes\.format-violation\.threshold: .*— use a pass rate between 0 and 1/),
-        expect.stringMatching(/^failure_modes\.format-violation\.scorers\.0.*— use "blocking" \(gates the PR\) or "shadow"/),
+        expect.stringMatching(
+          /^failure_modes\.format-violation\.threshold: .*— use a pass rate between 0 and 1/,
+        ),
+        expect.stringMatching(
+          /^failure_modes\.format-violation\.scorers\.0.*— use "blocking" \(gates the PR\) or "shadow"/,
+        ),
         expect.stringMatching(/^\(root\): unknown key\(s\) "colour"/),
       ]),
     );

@@ -46,24 +46,49 @@ describe('tracegate eval on the demo', () => {
   });
 
   it('exits 1 on the regressed build, naming every failing failure mode, with origin links', async () => {
-    const run = await cli(['eval', '--out', out, '--task', 'module:./examples/support-assistant/build-regressed.js#answer']);
+    const run = await cli([
+      'eval',
+      '--out',
+      out,
+      '--task',
+      'module:./examples/support-assistant/build-regressed.js#answer',
+    ]);
     expect(run.code).toBe(1);
     const verdict = run.stdout.split('\n').find((l) => l.startsWith('tracegate: FAILED'))!;
-    for (const mode of ['format-violation', 'hallucination', 'instruction-follow-failure', 'retrieval-miss', 'tool-argument-error']) {
+    for (const mode of [
+      'format-violation',
+      'hallucination',
+      'instruction-follow-failure',
+      'retrieval-miss',
+      'tool-argument-error',
+    ]) {
       expect(verdict).toContain(mode);
     }
     const report = readFileSync(path.join(out, 'report.md'), 'utf8');
-    expect(report).toMatch(/\[span\]\(https:\/\/www\.braintrust\.dev\/app\/acme-demo\/object\?object_type=project_logs&object_id=8c0f3a52-/);
+    expect(report).toMatch(
+      /\[span\]\(https:\/\/www\.braintrust\.dev\/app\/acme-demo\/object\?object_type=project_logs&object_id=8c0f3a52-/,
+    );
   });
 
   it('compares with a baseline from the good build and counts regressions', async () => {
     await cli(['eval', '--out', path.join(out, 'main')]);
-    const run = await cli(['eval', '--out', path.join(out, 'pr'), '--baseline', path.join(out, 'main/results.json'), '--task', 'module:./examples/support-assistant/build-regressed.js#answer', '--json']);
+    const run = await cli([
+      'eval',
+      '--out',
+      path.join(out, 'pr'),
+      '--baseline',
+      path.join(out, 'main/results.json'),
+      '--task',
+      'module:./examples/support-assistant/build-regressed.js#answer',
+      '--json',
+    ]);
     expect(run.code).toBe(1);
     const results = JSON.parse(run.stdout);
     expect(results.baseline.comparable).toBe(true);
     expect(results.failure_modes['tool-argument-error'].regressions).toBeGreaterThan(0);
-    expect(results.cases.filter((c: { vs_baseline: string }) => c.vs_baseline === 'regressed').length).toBeGreaterThan(5);
+    expect(
+      results.cases.filter((c: { vs_baseline: string }) => c.vs_baseline === 'regressed').length,
+    ).toBeGreaterThan(5);
   });
 });
 
@@ -71,7 +96,8 @@ describe('tracegate eval on bad input', () => {
   it('exits 2 naming file:line for a malformed dataset, and runs nothing', async () => {
     const p = makeTempProject({
       'tracegate.config.json': { task: 'module:./app.mjs#run' },
-      'app.mjs': 'import { writeFileSync } from "node:fs"; export const run = () => { writeFileSync("ran", "1"); return "x"; };',
+      'app.mjs':
+        'import { writeFileSync } from "node:fs"; export const run = () => { writeFileSync("ran", "1"); return "x"; };',
       'datasets/good.jsonl': jsonl([row('a')]),
       'datasets/bad.jsonl': jsonl([row('b')]) + '{"id": "c", "input": 1}\n{oops\n',
     });
@@ -98,20 +124,36 @@ describe('tracegate eval on bad input', () => {
   });
 
   it('exits 2 naming the config key and the fix', async () => {
-    const p = makeTempProject({ 'tracegate.config.yaml': 'concurrency: -1\n', 'datasets/a.jsonl': jsonl([row('a')]) });
+    const p = makeTempProject({
+      'tracegate.config.yaml': 'concurrency: -1\n',
+      'datasets/a.jsonl': jsonl([row('a')]),
+    });
     const run = await cli(['eval'], p.dir);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/Invalid config in tracegate\.config\.yaml:\n\s+concurrency: .* — use a whole number from 1 to 10000/);
+    expect(run.stderr).toMatch(
+      /Invalid config in tracegate\.config\.yaml:\n\s+concurrency: .* — use a whole number from 1 to 10000/,
+    );
     p.cleanup();
   });
 });
 
 describe('tracegate eval with process and HTTP tasks', () => {
-  const rows = [row('a', 'x', { input: { question: 'one' }, expected: 'echo:one' }), row('boom', 'x', { input: { question: 'crash' }, expected: 'x' }), row('b', 'x', { input: { question: 'two' }, expected: 'echo:two' }), row('h', 'x', { input: { question: 'hang' }, expected: 'x' }), row('c', 'x', { input: { question: 'three' }, expected: 'echo:three' })];
+  const rows = [
+    row('a', 'x', { input: { question: 'one' }, expected: 'echo:one' }),
+    row('boom', 'x', { input: { question: 'crash' }, expected: 'x' }),
+    row('b', 'x', { input: { question: 'two' }, expected: 'echo:two' }),
+    row('h', 'x', { input: { question: 'hang' }, expected: 'x' }),
+    row('c', 'x', { input: { question: 'three' }, expected: 'echo:three' }),
+  ];
 
   it('a cmd: task that crashes mid-run errors that case, restarts, and runs the rest', async () => {
     const p = makeTempProject({
-      'tracegate.config.json': { task: `cmd:node ${echoApp}`, concurrency: 1, timeout_ms: 1000, failure_modes: { x: { scorers: ['exact-match'] } } },
+      'tracegate.config.json': {
+        task: `cmd:node ${echoApp}`,
+        concurrency: 1,
+        timeout_ms: 1000,
+        failure_modes: { x: { scorers: ['exact-match'] } },
+      },
       'datasets/a.jsonl': jsonl(rows),
     });
     const run = await cli(['eval', '--json'], p.dir);
@@ -131,7 +173,9 @@ describe('tracegate eval with process and HTTP tasks', () => {
       req.on('end', () => {
         const { input } = JSON.parse(body);
         if (input.question === 'hang') return; // never answers: the timeout must fire
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ output: `echo:${input.question}` }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ output: `echo:${input.question}` }));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -154,10 +198,17 @@ describe('tracegate eval with process and HTTP tasks', () => {
 describe('tracegate merge', () => {
   it('merges shard results into one results.json, report.md and junit.xml', async () => {
     const p = makeTempProject({
-      'datasets/a.jsonl': jsonl(Array.from({ length: 12 }, (_, i) => row(`c${i}`, 'x', { output: i === 3 ? 'bad' : 'ok', expected: 'ok' }))),
+      'datasets/a.jsonl': jsonl(
+        Array.from({ length: 12 }, (_, i) =>
+          row(`c${i}`, 'x', { output: i === 3 ? 'bad' : 'ok', expected: 'ok' }),
+        ),
+      ),
       'tracegate.config.json': { failure_modes: { x: { scorers: ['exact-match'] } } },
     });
-    for (const k of [1, 2]) expect([0, 1]).toContain((await cli(['eval', '--shard', `${k}/2`, '--out', `s${k}`, '--quiet'], p.dir)).code);
+    for (const k of [1, 2])
+      expect([0, 1]).toContain(
+        (await cli(['eval', '--shard', `${k}/2`, '--out', `s${k}`, '--quiet'], p.dir)).code,
+      );
     const run = await cli(['merge', 's1/results.json', 's2/results.json', '--out', 'merged'], p.dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/merged 2 shard\(s\), 12 cases/);

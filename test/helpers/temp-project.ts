@@ -19,6 +19,10 @@ export function jsonl(rows: object[]): string {
 }
 
 /** A minimal valid dataset row. */
-export function row(id: string, mode = 'format-violation', extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function row(
+  id: string,
+  mode = 'format-violation',
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { id, input: { question: id }, metadata: { failure_mode: mode }, ...extra };
 }

@@ -1,10 +1,15 @@
 import { checkComparable, classifyCase, indexBaseline } from '../../src/run/compare.js';
 import type { Fingerprint } from '../../src/run/results.js';
 
-const fp: Fingerprint = { datasets: 'sha256:aa', scorers: { 'json-schema': '1', 'tool-call': '2' }, judge: { model: null, prompt: null } };
+const fp: Fingerprint = {
+  datasets: 'sha256:aa',
+  scorers: { 'json-schema': '1', 'tool-call': '2' },
+  judge: { model: null, prompt: null },
+};
 
 describe('classifyCase', () => {
-  const now = (passed: boolean, extra = {}) => ({ passed, status: passed ? 'passed' : 'failed', flaky: false, hash: 'h1', ...extra }) as const;
+  const now = (passed: boolean, extra = {}) =>
+    ({ passed, status: passed ? 'passed' : 'failed', flaky: false, hash: 'h1', ...extra }) as const;
   it.each([
     ['passing', now(true), { passed: true, status: 'passed', hash: 'h1' }],
     ['regressed', now(false), { passed: true, status: 'passed', hash: 'h1' }],
@@ -21,7 +26,8 @@ describe('classifyCase', () => {
 });
 
 describe('checkComparable', () => {
-  const index = (fingerprint: Fingerprint | undefined) => indexBaseline('base.json', { fingerprint, cases: [] });
+  const index = (fingerprint: Fingerprint | undefined) =>
+    indexBaseline('base.json', { fingerprint, cases: [] });
   it('is comparable when scorers and judge match, and notes changed datasets', () => {
     expect(checkComparable(fp, index(fp))).toEqual({ path: 'base.json', comparable: true, notes: [] });
     const info = checkComparable(fp, index({ ...fp, datasets: 'sha256:bb' }));
@@ -29,9 +35,21 @@ describe('checkComparable', () => {
     expect(info.notes[0]).toMatch(/datasets changed/);
   });
   it.each([
-    ['a scorer version changed', { ...fp, scorers: { 'json-schema': '2' } }, /scorer json-schema changed version 2 → 1/],
-    ['the judge model changed', { ...fp, judge: { model: 'gpt-4.1', prompt: null } }, /judge model changed gpt-4\.1 → none/],
-    ['the judge prompt changed', { ...fp, judge: { model: null, prompt: 'sha256:1234' } }, /judge prompt changed/],
+    [
+      'a scorer version changed',
+      { ...fp, scorers: { 'json-schema': '2' } },
+      /scorer json-schema changed version 2 → 1/,
+    ],
+    [
+      'the judge model changed',
+      { ...fp, judge: { model: 'gpt-4.1', prompt: null } },
+      /judge model changed gpt-4\.1 → none/,
+    ],
+    [
+      'the judge prompt changed',
+      { ...fp, judge: { model: null, prompt: 'sha256:1234' } },
+      /judge prompt changed/,
+    ],
     ['there is no fingerprint', undefined, /no fingerprint/],
   ])('is not comparable when %s', (_name, baseFp, note) => {
     const info = checkComparable(fp, index(baseFp as Fingerprint | undefined));
@@ -39,7 +57,11 @@ describe('checkComparable', () => {
     expect(info.notes.join('\n')).toMatch(note);
   });
   it('indexes cases and pass rates', () => {
-    const idx = indexBaseline('b', { fingerprint: fp, cases: [{ id: 'a', passed: true, status: 'passed', hash: 'x' }, { nope: 1 }], failure_modes: { m: { pass_rate: 0.5 } } });
+    const idx = indexBaseline('b', {
+      fingerprint: fp,
+      cases: [{ id: 'a', passed: true, status: 'passed', hash: 'x' }, { nope: 1 }],
+      failure_modes: { m: { pass_rate: 0.5 } },
+    });
     expect([...idx.cases.entries()]).toEqual([['a', { passed: true, status: 'passed', hash: 'x' }]]);
     expect(idx.passRates).toEqual({ m: 0.5 });
   });

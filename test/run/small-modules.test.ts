@@ -21,7 +21,8 @@ describe('shards', () => {
 });
 
 describe('parseCaseFilters', () => {
-  const c = (id: string, mode: string, tags: string[] = []) => ({ id, input: 1, metadata: { failure_mode: mode }, tags }) as RegressionCase;
+  const c = (id: string, mode: string, tags: string[] = []) =>
+    ({ id, input: 1, metadata: { failure_mode: mode }, tags }) as RegressionCase;
   it.each([
     [['failure_mode=hallucination'], ['hal-1']],
     [['failure_mode=hallucination,format-violation'], ['hal-1', 'fmt-1']],
@@ -31,11 +32,17 @@ describe('parseCaseFilters', () => {
     [['dataset=datasets/a.jsonl'], ['hal-1', 'fmt-1', 'ret-1']],
   ])('%j', (exprs, ids) => {
     const keep = parseCaseFilters(exprs);
-    const all = [c('hal-1', 'hallucination'), c('fmt-1', 'format-violation', ['billing']), c('ret-1', 'retrieval-miss')];
+    const all = [
+      c('hal-1', 'hallucination'),
+      c('fmt-1', 'format-violation', ['billing']),
+      c('ret-1', 'retrieval-miss'),
+    ];
     expect(all.filter((x) => keep(x, 'datasets/a.jsonl')).map((x) => x.id)).toEqual(ids);
   });
   it('rejects an unknown key with the list of keys', () => {
-    expect(() => parseCaseFilters(['colour=red'])).toThrow(/Expected key=value with key one of: failure_mode, id, tag/);
+    expect(() => parseCaseFilters(['colour=red'])).toThrow(
+      /Expected key=value with key one of: failure_mode, id, tag/,
+    );
   });
 });
 
@@ -50,9 +57,9 @@ describe('buildOriginUrl', () => {
     );
   });
   it('fills a template, encoding values', () => {
-    expect(buildOriginUrl(origin, 'span/1', { template: 'https://lf.example/trace/{id}?obs={span_id}' })).toBe(
-      'https://lf.example/trace/row%207?obs=span%2F1',
-    );
+    expect(
+      buildOriginUrl(origin, 'span/1', { template: 'https://lf.example/trace/{id}?obs={span_id}' }),
+    ).toBe('https://lf.example/trace/row%207?obs=span%2F1');
   });
   it('gives no link rather than a broken one when a placeholder has no value', () => {
     expect(buildOriginUrl({ id: 'r' }, undefined, { template: 'https://v/{object_id}/{id}' })).toBeNull();
@@ -63,7 +70,13 @@ describe('buildOriginUrl', () => {
 describe('runPool', () => {
   it.each([
     ['an array', (n: number) => Array.from({ length: n }, (_, i) => i)],
-    ['an async generator', (n: number) => (async function* () { for (let i = 0; i < n; i++) yield i; })()],
+    [
+      'an async generator',
+      (n: number) =>
+        (async function* () {
+          for (let i = 0; i < n; i++) yield i;
+        })(),
+    ],
   ])('never exceeds the concurrency and visits every item once (%s)', async (_name, make) => {
     let inFlight = 0;
     let peak = 0;

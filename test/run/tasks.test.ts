@@ -11,7 +11,12 @@ import { makeTempProject } from '../helpers/temp-project.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const echoApp = path.join(here, '../fixtures/tasks/echo-app.mjs');
 const kase = (question: string, extra: Partial<RegressionCase> = {}) =>
-  ({ id: question, input: { question }, metadata: { failure_mode: 'format-violation' }, ...extra }) as RegressionCase;
+  ({
+    id: question,
+    input: { question },
+    metadata: { failure_mode: 'format-violation' },
+    ...extra,
+  }) as RegressionCase;
 
 function run(task: Task, question: string, timeoutMs = 2000) {
   const c = kase(question);
@@ -19,9 +24,12 @@ function run(task: Task, question: string, timeoutMs = 2000) {
 }
 
 describe('createTask', () => {
-  it.each(['', 'python app.py', 'module', 'ftp://x', 'cmd:  '])('rejects the spec %j with the accepted forms', async (spec) => {
-    await expect(createTask(spec, process.cwd())).rejects.toThrow(UsageError);
-  });
+  it.each(['', 'python app.py', 'module', 'ftp://x', 'cmd:  '])(
+    'rejects the spec %j with the accepted forms',
+    async (spec) => {
+      await expect(createTask(spec, process.cwd())).rejects.toThrow(UsageError);
+    },
+  );
 });
 
 describe('module: task', () => {
@@ -39,12 +47,19 @@ describe('module: task', () => {
 
   it('calls the exported function and normalises its result', async () => {
     const task = await createTask('module:./app.mjs#good', project.dir);
-    await expect(run(task, 'q')).resolves.toEqual({ output: 'hi q', tool_calls: [{ name: 't', arguments: '{}' }] });
-    await expect(run(await createTask('module:./app.mjs#bare', project.dir), 'abc')).resolves.toEqual({ output: 3 });
+    await expect(run(task, 'q')).resolves.toEqual({
+      output: 'hi q',
+      tool_calls: [{ name: 't', arguments: '{}' }],
+    });
+    await expect(run(await createTask('module:./app.mjs#bare', project.dir), 'abc')).resolves.toEqual({
+      output: 3,
+    });
   });
 
   it('loads a TypeScript module without a build step', async () => {
-    await expect(run(await createTask('module:./app.ts#typed', project.dir), 'abc')).resolves.toEqual({ output: 'ABC' });
+    await expect(run(await createTask('module:./app.ts#typed', project.dir), 'abc')).resolves.toEqual({
+      output: 'ABC',
+    });
   });
 
   it.each([
@@ -57,8 +72,12 @@ describe('module: task', () => {
   });
 
   it('names a missing module or export', async () => {
-    await expect(createTask('module:./nope.mjs#x', project.dir)).rejects.toThrow('Task module not found: ./nope.mjs');
-    await expect(createTask('module:./app.mjs#missing', project.dir)).rejects.toThrow(/no function export "missing" \(functions exported: .*good/);
+    await expect(createTask('module:./nope.mjs#x', project.dir)).rejects.toThrow(
+      'Task module not found: ./nope.mjs',
+    );
+    await expect(createTask('module:./app.mjs#missing', project.dir)).rejects.toThrow(
+      /no function export "missing" \(functions exported: .*good/,
+    );
   });
 });
 
@@ -80,7 +99,9 @@ describe('cmd: task', () => {
 
   it('errors the case in flight when the process dies, then restarts it for the next case', async () => {
     const first = await run(task, 'a');
-    await expect(run(task, 'crash')).rejects.toThrow(/task process exited \(code 3\).*stderr: boom: simulated crash/);
+    await expect(run(task, 'crash')).rejects.toThrow(
+      /task process exited \(code 3\).*stderr: boom: simulated crash/,
+    );
     const after = await run(task, 'b');
     expect(after.output).toBe('echo:b');
     expect((after.metadata as { pid: number }).pid).not.toBe((first.metadata as { pid: number }).pid);
@@ -119,8 +140,11 @@ describe('http task', () => {
         const { input, case: c } = JSON.parse(body);
         seen.push(c.id);
         if (input.question === 'boom') return void res.writeHead(500).end('internal error');
-        if (input.question === 'html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ output: `http:${input.question}` }));
+        if (input.question === 'html')
+          return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ output: `http:${input.question}` }));
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -154,7 +178,10 @@ describe('http task', () => {
 describe('replay task', () => {
   it('returns the recorded output, tool calls and retrieval; errors without a recorded output', async () => {
     const task = await createTask('replay', here);
-    const c = kase('q', { output: '{"a":1}', context: { tool_calls: [{ name: 't', arguments: '{}' }], retrieved: [{ id: 'kb-1' }] } });
+    const c = kase('q', {
+      output: '{"a":1}',
+      context: { tool_calls: [{ name: 't', arguments: '{}' }], retrieved: [{ id: 'kb-1' }] },
+    });
     await expect(task.run(c.input, c, { signal: AbortSignal.timeout(100) })).resolves.toEqual({
       output: '{"a":1}',
       tool_calls: [{ name: 't', arguments: '{}' }],

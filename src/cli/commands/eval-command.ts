@@ -9,7 +9,8 @@ import type { CliState } from './index.js';
 export function intOption(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} "${value}": expected a whole number ≥ 1`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`${flag} "${value}": expected a whole number ≥ 1`);
     return n;
   };
 }
@@ -28,8 +29,20 @@ export function registerEvalCommand(program: Command, state: CliState): void {
     .option('--concurrency <n>', 'cases in flight at once', intOption('--concurrency'))
     .option('--timeout <ms>', 'per-case timeout in milliseconds', intOption('--timeout'))
     .option('--shard <K/N>', 'run shard K of N (stable by case id)')
-    .option('--filter <key=value>', 'only matching cases (failure_mode, id, tag, kind, dataset); repeatable', collect, [])
-    .addOption(new Option('--fail-on <what>', 'what fails the gate').choices(['regression', 'threshold', 'both', 'never']))
+    .option(
+      '--filter <key=value>',
+      'only matching cases (failure_mode, id, tag, kind, dataset); repeatable',
+      collect,
+      [],
+    )
+    .addOption(
+      new Option('--fail-on <what>', 'what fails the gate').choices([
+        'regression',
+        'threshold',
+        'both',
+        'never',
+      ]),
+    )
     .option('--origin-url-template <template>', 'link to origin spans, e.g. https://viewer/{object_id}/{id}')
     .option('--json', 'print the results summary as JSON instead of the table')
     .option('--quiet', 'no progress output')
@@ -53,7 +66,9 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         process.stdout.write(JSON.stringify({ ...outcome.results, paths: outcome.paths }, null, 2) + '\n');
       } else {
         process.stdout.write(renderTerminalSummary(outcome.results));
-        process.stdout.write(`results: ${outcome.paths.results}\nreport:  ${outcome.paths.report}\njunit:   ${outcome.paths.junit}\n`);
+        process.stdout.write(
+          `results: ${outcome.paths.results}\nreport:  ${outcome.paths.report}\njunit:   ${outcome.paths.junit}\n`,
+        );
       }
       state.exitCode = outcome.exitCode;
     });

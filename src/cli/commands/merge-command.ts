@@ -17,7 +17,11 @@ export function registerMergeCommand(program: Command, state: CliState): void {
     .description('merge the results.json files of shards into one results.json, report.md and junit.xml')
     .argument('<results...>', 'results.json files of the shards')
     .option('--out <dir>', 'output directory', '.tracegate')
-    .addOption(new Option('--fail-on <what>', 'what fails the gate').choices(['regression', 'threshold', 'both', 'never']).default('both'))
+    .addOption(
+      new Option('--fail-on <what>', 'what fails the gate')
+        .choices(['regression', 'threshold', 'both', 'never'])
+        .default('both'),
+    )
     .action(async (files: string[], opts) => {
       const shards: Results[] = [];
       for (const file of files) {
@@ -27,7 +31,8 @@ export function registerMergeCommand(program: Command, state: CliState): void {
         } catch (error) {
           throw new UsageError(`Cannot read results file ${file}: ${(error as Error).message}`);
         }
-        if (parsed?.version !== 1) throw new UsageError(`${file} is not a tracegate results.json (version 1)`);
+        if (parsed?.version !== 1)
+          throw new UsageError(`${file} is not a tracegate results.json (version 1)`);
         shards.push(parsed);
       }
       const merged = mergeResults(shards, opts.failOn);
@@ -37,7 +42,9 @@ export function registerMergeCommand(program: Command, state: CliState): void {
       await writeAtomic(path.join(opts.out, 'report.md'), renderMarkdownReport(merged));
       await writeAtomic(path.join(opts.out, 'junit.xml'), renderJunit(merged));
       process.stdout.write(renderTerminalSummary(merged));
-      process.stdout.write(`merged ${files.length} shard(s), ${merged.cases.length} cases → ${resultsPath}\n`);
+      process.stdout.write(
+        `merged ${files.length} shard(s), ${merged.cases.length} cases → ${resultsPath}\n`,
+      );
       state.exitCode = merged.passed ? 0 : 1;
     });
 }

@@ -43,12 +43,16 @@ export function createCmdTask(spec: string, command: string, cwd: string): Task 
     proc.stdin.on('error', () => {}); // EPIPE when the process died: reported through 'exit'.
     createInterface({ input: proc.stdout, crlfDelay: Infinity }).on('line', (line) => onLine(line));
     proc.on('error', (error) => onExit(`could not start "${command}": ${error.message}`));
-    proc.on('exit', (code, signal) => onExit(`task process exited (${signal ? `signal ${signal}` : `code ${code}`})`));
+    proc.on('exit', (code, signal) =>
+      onExit(`task process exited (${signal ? `signal ${signal}` : `code ${code}`})`),
+    );
     function onExit(reason: string) {
       if (child !== proc) return;
       child = undefined;
       if (!closed) crashes++;
-      const tail = stderrTail.trim() ? `; stderr: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}` : '';
+      const tail = stderrTail.trim()
+        ? `; stderr: ${stderrTail.trim().split('\n').slice(-3).join(' | ')}`
+        : '';
       failAll(`${reason} while this case was in flight${tail}`);
     }
     return proc;
@@ -64,16 +68,25 @@ export function createCmdTask(spec: string, command: string, cwd: string): Task 
       const oldest = pending.values().next().value;
       if (oldest) {
         pending.delete(oldest.id);
-        oldest.reject(new TaskError(`task answered with a line that is not JSON: ${JSON.stringify(line.slice(0, 120))}`));
+        oldest.reject(
+          new TaskError(`task answered with a line that is not JSON: ${JSON.stringify(line.slice(0, 120))}`),
+        );
       }
       return;
     }
-    const id = message && typeof message === 'object' && typeof message.id === 'number' ? message.id : undefined;
+    const id =
+      message && typeof message === 'object' && typeof message.id === 'number' ? message.id : undefined;
     const target = id !== undefined ? pending.get(id) : pending.values().next().value;
     if (!target) return; // An answer to a case that already timed out.
     pending.delete(target.id);
     crashes = 0;
-    if (message && typeof message === 'object' && !Array.isArray(message) && 'error' in message && !('output' in message)) {
+    if (
+      message &&
+      typeof message === 'object' &&
+      !Array.isArray(message) &&
+      'error' in message &&
+      !('output' in message)
+    ) {
       target.reject(new TaskError(`task reported an error: ${String(message.error)}`));
       return;
     }
@@ -97,7 +110,9 @@ export function createCmdTask(spec: string, command: string, cwd: string): Task 
     spec,
     run(input, testCase, { signal }) {
       if (crashes >= MAX_CONSECUTIVE_CRASHES) {
-        return Promise.reject(new TaskError(`task process crashed ${crashes} times in a row; not restarting it`));
+        return Promise.reject(
+          new TaskError(`task process crashed ${crashes} times in a row; not restarting it`),
+        );
       }
       child ??= start();
       const proc = child;

@@ -16,7 +16,9 @@ export function createHttpTask(url: string): Task {
       } catch (error) {
         if (signal.aborted) throw signal.reason;
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-        throw new TaskError(`POST ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`);
+        throw new TaskError(
+          `POST ${url} failed: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+        );
       }
       const text = await response.text();
       if (!response.ok) throw new TaskError(`POST ${url} answered ${response.status}: ${text.slice(0, 200)}`);
@@ -24,7 +26,9 @@ export function createHttpTask(url: string): Task {
       try {
         value = JSON.parse(text);
       } catch {
-        throw new TaskError(`POST ${url} answered with something that is not JSON: ${JSON.stringify(text.slice(0, 120))}`);
+        throw new TaskError(
+          `POST ${url} answered with something that is not JSON: ${JSON.stringify(text.slice(0, 120))}`,
+        );
       }
       return normaliseTaskResult(value);
     },

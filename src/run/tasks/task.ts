@@ -34,9 +34,13 @@ export class TaskError extends Error {
 const taskResultSchema = z
   .object({
     output: z.unknown(),
-    tool_calls: z.array(z.object({ name: z.string(), arguments: z.unknown().optional() }).passthrough()).optional(),
+    tool_calls: z
+      .array(z.object({ name: z.string(), arguments: z.unknown().optional() }).passthrough())
+      .optional(),
     retrieved: z
-      .array(z.object({ id: z.string(), text: z.string().optional(), score: z.number().optional() }).passthrough())
+      .array(
+        z.object({ id: z.string(), text: z.string().optional(), score: z.number().optional() }).passthrough(),
+      )
       .optional(),
     usage: z
       .object({
