@@ -15,20 +15,24 @@ export function renderTerminalSummary(results: Results, maxCases = 20): string {
     lines.push(
       `${mode.padEnd(width)}  ${ICON[m.verdict].padEnd(7)}  ${`${rate} ${counts}`.padEnd(15)}  ${`${(m.threshold * 100).toFixed(0)}%`.padEnd(9)}  ${base.padEnd(8)}  ${m.regressions}`,
     );
-    for (const reason of m.verdict === 'pass' ? [] : m.reasons) lines.push(`${' '.repeat(width)}  ↳ ${reason}`);
+    for (const reason of m.verdict === 'pass' ? [] : m.reasons)
+      lines.push(`${' '.repeat(width)}  ↳ ${reason}`);
   }
-  const failing = results.cases.filter((c) => !c.passed);
+  const failing = results.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
   if (failing.length) {
     lines.push('', 'Failing cases:');
     for (const c of failing.slice(0, maxCases)) {
       const tag = c.vs_baseline === 'regressed' ? ' [regressed]' : c.status === 'errored' ? ' [errored]' : '';
-      lines.push(`  ${c.dataset}:${c.line} ${c.id}${tag}: ${(c.error ?? c.reasons.join('; ')).slice(0, 160)}`);
+      lines.push(
+        `  ${c.dataset}:${c.line} ${c.id}${tag}: ${(c.error ?? c.reasons.join('; ')).slice(0, 160)}`,
+      );
       if (c.origin_url) lines.push(`      origin: ${c.origin_url}`);
     }
     const more = failing.length - maxCases + (results.omitted_cases ?? 0);
     if (more > 0) lines.push(`  … and ${more} more (see results.json)`);
   }
-  if (results.baseline && !results.baseline.comparable) lines.push('', `Baseline not comparable: ${results.baseline.notes.join('; ')}`);
+  if (results.baseline && !results.baseline.comparable)
+    lines.push('', `Baseline not comparable: ${results.baseline.notes.join('; ')}`);
   const total = modes.reduce((n, [, m]) => n + m.cases, 0);
   const failed = modes.filter(([, m]) => m.verdict === 'fail').map(([mode]) => mode);
   lines.push(
