@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Results } from '../run/results.js';
 import { renderMarkdownReport } from '../report/markdown.js';
+import { escapeMarkdown, safeLinkUrl } from '../report/escape.js';
 
 /** GitHub rejects issue comment bodies longer than this. */
 export const MAX_COMMENT_CHARS = 65_536;
@@ -54,6 +55,21 @@ export function runningCommentBody(marker: string, runUrl?: string): string {
 }
 
 /**
+ * The body that replaces "running…" when the run could not finish (bad config, a task that cannot start),
+ * so the PR never keeps a comment that claims to be running. The error is quoted inertly.
+ */
+export function errorCommentBody(marker: string, message: string, runUrl?: string): string {
+  const link = safeLinkUrl(runUrl);
+  const where = link ? ` See the [workflow run](${link}) for details.` : '';
+  const lines = message
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .slice(0, 20)
+    .map((l) => `> ${escapeMarkdown(l.trim(), 500)}`);
+  return `${header(marker, 'error')}### ⚠️ tracegate could not run\n\n${lines.join('\n')}\n\nNo verdict for this pull request yet.${where}\n`;
+}
+
+/**
  * Keep a body under `max` characters: cut at the last line break that fits, close an open `<details>`,
  * and say what was cut. The renderer already stays under the limit; this is the last guard.
  */
@@ -99,7 +115,10 @@ export function planComment(
   }
   const before = digestOf(existing.body);
   const after = digestOf(body);
-  if (existing.body === body || (before !== undefined && before !== 'running' && before === after)) {
+  if (
+    existing.body === body ||
+    (before !== undefined && before !== 'running' && before !== 'error' && before === after)
+  ) {
     return { action: 'skip', id: existing.id, reason: 'the comment already shows these results' };
   }
   return { action: 'update', id: existing.id, body };

@@ -9,6 +9,8 @@ import { describeEvent, readEventContext, type EventInfo } from './event.js';
 import {
   buildCommentBody,
   commentMarker,
+  digestOf,
+  errorCommentBody,
   reportDigest,
   runningCommentBody,
   type CommentLike,
@@ -60,10 +62,18 @@ export async function runAction(): Promise<ActionOutcome> {
     await core.group('PR comment: running…', () => comment.announceRunning());
   }
 
-  const { results, paths } =
-    mode === 'merge'
-      ? await core.group('Merge shard results', () => mergeShards(settings))
-      : await core.group('Evaluate', () => runEvaluation(settings, notes));
+  let outcome: Awaited<ReturnType<typeof runEvaluation>> | Awaited<ReturnType<typeof mergeShards>>;
+  try {
+    outcome =
+      mode === 'merge'
+        ? await core.group('Merge shard results', () => mergeShards(settings))
+        : await core.group('Evaluate', () => runEvaluation(settings, notes));
+  } catch (error) {
+    // Never leave a "running…" comment behind: say the run could not finish, then fail the step.
+    await core.group('PR comment', () => comment.publishError(error as Error));
+    throw error;
+  }
+  const { results, paths } = outcome;
 
   await core.group('Outputs and annotations', async () => {
     for (const [name, value] of Object.entries(actionOutputs(results, paths))) core.setOutput(name, value);
@@ -268,6 +278,18 @@ class PrComment {
       const { plan } = outcome;
       if (plan.action === 'skip') core.info(`PR comment unchanged: ${plan.reason}.`);
       else core.info(`PR comment ${plan.action === 'create' ? 'created' : 'updated'}: ${outcome.id}.`);
+    });
+  }
+
+  /** Replace our "running…" comment with the error; other comments (earlier results) are left as they are. */
+  async publishError(error: Error): Promise<void> {
+    if (!this.existing || digestOf(this.existing.body) !== 'running') return;
+    const api = await this.client();
+    if (!api) return;
+    const existing = this.existing;
+    await this.attempt(async () => {
+      await api.update(existing.id, errorCommentBody(this.marker, error.message, this.event.runUrl));
+      core.info(`PR comment ${existing.id}: the run could not finish.`);
     });
   }
 

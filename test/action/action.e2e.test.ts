@@ -336,6 +336,21 @@ describe('node dist/index.js on a runner', () => {
     expect(JSON.parse(readFileSync(merge.outputs['results-path'], 'utf8')).cases).toHaveLength(5);
   });
 
+  test('a run that cannot finish replaces its "running…" comment with the error and fails the step', async () => {
+    github.requests.length = 0;
+    const run = await runStep('pull_request', pullRequestPayload(10), {
+      task: 'module:./no-such-build.js#answer',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('::error::Task module not found: ./no-such-build.js');
+    expect(github.writes().map((w) => w.method)).toEqual(['POST', 'PATCH']);
+    const [comment] = ownComments(`${OWNER}/${REPO}#10`);
+    expect(comment.body).toContain(
+      '### ⚠️ tracegate could not run\n\n> Task module not found: ./no-such-build.js',
+    );
+    expect(comment.body).not.toContain('is running');
+  });
+
   test('a bad input fails the step with a message quoting the value and the expected form', async () => {
     github.requests.length = 0;
     const run = await runStep('pull_request', pullRequestPayload(7), {

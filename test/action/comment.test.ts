@@ -2,6 +2,7 @@ import {
   buildCommentBody,
   commentMarker,
   digestOf,
+  errorCommentBody,
   findOwnComment,
   MAX_COMMENT_CHARS,
   planComment,
@@ -95,5 +96,21 @@ describe('truncateBody', () => {
     expect(cut).toMatch(
       /\| row \d+ \| x{20} \|\n\n<\/details>\n\n> ✂️ This comment was cut at GitHub's 65,536-character limit/,
     );
+  });
+});
+
+describe('errorCommentBody', () => {
+  test('quotes the error inertly and is always replaced by the next results', () => {
+    const body = errorCommentBody(
+      marker,
+      'Invalid config:\n  task: @here <img src=x>',
+      'https://github.com/acme/app/actions/runs/1',
+    );
+    expect(body).toContain('> Invalid config:\n> task: @\u200dhere &lt;img src=x&gt;');
+    expect(body).toContain('[workflow run](https://github.com/acme/app/actions/runs/1)');
+    expect(digestOf(body)).toBe('error');
+    expect(
+      planComment({ id: 1, body }, body.replace('Invalid', 'Still invalid'), { create: true }).action,
+    ).toBe('update');
   });
 });
