@@ -57,7 +57,7 @@ export function questionTemplate(input: unknown): string {
     .replace(/\b\d{1,2}:\d{2}(:\d{2})?\s*(am|pm)?\b/g, '<time>')
     .replace(/\b(?=[a-z0-9_-]*\d)[a-z0-9]+(?:[-_][a-z0-9]+)+\b/g, '<id>') // A-1234, ord_99x, inv-2024-07
     .replace(/\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{4,}\b/g, '<id>') // ORD12345, 7f3a9c
-    .replace(/[$€£¥]?\s?\d+([.,]\d+)*\s?%?/g, '<n>')
+    .replace(/(?:[$€£¥]\s?)?\d+(?:[.,]\d+)*%?/g, '<n>')
     .replace(/[^\p{L}\p{N}<>\s]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -148,7 +148,8 @@ export async function* importTraces(
     } else {
       const pieces: OtlpPiece[] = [];
       // A document split per span also yields each resource and scope: context for the spans after them.
-      if (path.length === 3 && isRecord(value)) resources.set(path[1] as number, attributes(value.attributes));
+      if (path.length === 3 && isRecord(value))
+        resources.set(path[1] as number, attributes(value.attributes));
       else if (path.length === 5 && isRecord(value)) {
         if (typeof value.name === 'string') scopes.set(`${path[1]}/${path[3]}`, value.name);
       } else if (isOtlpRequest(value)) pieces.push(...piecesOfRequest(value, position));

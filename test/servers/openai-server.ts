@@ -8,7 +8,8 @@ export interface RecordedRequest {
 }
 
 /** What a scripted chat turn returns: text, or tool calls (OpenAI function-calling shape). */
-export type ChatReply = { content: string } | { tool_calls: Array<{ name: string; arguments: unknown; id?: string }> };
+export type ChatReply =
+  { content: string } | { tool_calls: Array<{ name: string; arguments: unknown; id?: string }> };
 
 export interface OpenAIServerOptions {
   /**
@@ -73,7 +74,10 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       res.end(JSON.stringify(payload));
     };
     if (req.method === 'POST' && path.endsWith('/chat/completions')) {
-      if (body.stream) return send(400, { error: { message: 'streaming is not supported by this test server', type: 'invalid_request_error' } });
+      if (body.stream)
+        return send(400, {
+          error: { message: 'streaming is not supported by this test server', type: 'invalid_request_error' },
+        });
       const reply = (options.reply ?? defaultReply)(body);
       const n = ++counter;
       const message: any = { role: 'assistant', content: null, refusal: null };
@@ -84,7 +88,10 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
         message.tool_calls = reply.tool_calls.map((call, i) => ({
           id: call.id ?? `call_${n}_${i}`,
           type: 'function',
-          function: { name: call.name, arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments) },
+          function: {
+            name: call.name,
+            arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+          },
         }));
       }
       const promptTokens = JSON.stringify(body.messages ?? []).length >> 2;
@@ -95,7 +102,11 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
         created: Math.floor(Date.now() / 1000),
         model,
         choices: [{ index: 0, message, finish_reason: finish, logprobs: null }],
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens,
+          total_tokens: promptTokens + completionTokens,
+        },
       });
     }
     if (req.method === 'POST' && path.endsWith('/embeddings')) {
@@ -106,7 +117,10 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
         data: inputs.map((text, index) => ({
           object: 'embedding',
           index,
-          embedding: Array.from({ length: 8 }, (_, i) => ((String(text).charCodeAt(i % String(text).length) || 0) % 17) / 17),
+          embedding: Array.from(
+            { length: 8 },
+            (_, i) => ((String(text).charCodeAt(i % String(text).length) || 0) % 17) / 17,
+          ),
         })),
         usage: { prompt_tokens: inputs.join(' ').length >> 2, total_tokens: inputs.join(' ').length >> 2 },
       });

@@ -14,7 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function importAll(file: string, format?: 'auto' | 'braintrust' | 'otlp' | 'langfuse' | 'jsonl', assembler?: object) {
+async function importAll(
+  file: string,
+  format?: 'auto' | 'braintrust' | 'otlp' | 'langfuse' | 'jsonl',
+  assembler?: object,
+) {
   const traces: Trace[] = [];
   const skipped: Array<{ position: string; reason: string }> = [];
   const stats: ImportStats = { records: 0, imported: 0, skipped: 0 };
@@ -38,8 +42,15 @@ describe('Braintrust project logs', () => {
       ['span-a-llm', 'llm', 'span-a-root'],
       ['span-a-tool', 'tool', 'span-a-root'],
     ]);
-    expect(t.source).toEqual({ format: 'braintrust', object_type: 'project_logs', object_id: 'p-support-0001', id: 'row-a-root' });
-    expect(t.input).toEqual({ question: 'Where is my order A-1234? Reach me at jane.doe@example.com or +44 20 7946 0958.' });
+    expect(t.source).toEqual({
+      format: 'braintrust',
+      object_type: 'project_logs',
+      object_id: 'p-support-0001',
+      id: 'row-a-root',
+    });
+    expect(t.input).toEqual({
+      question: 'Where is my order A-1234? Reach me at jane.doe@example.com or +44 20 7946 0958.',
+    });
     expect(t.output).toBe('Sorry, I could not find that order. Please check the order number.');
     expect(t.system_prompt).toBe('You are the support assistant of Acme. Use tools to look orders up.');
     expect(t.model_version).toBe('gpt-4.1-2025-04-14');
@@ -52,7 +63,8 @@ describe('Braintrust project logs', () => {
         id: 'call_1',
         span_id: 'span-a-tool',
         arguments: { order_id: '1234' },
-        error: 'lookup_order: invalid order_id "1234" (expected a letter, a dash and four digits, e.g. A-1234)',
+        error:
+          'lookup_order: invalid order_id "1234" (expected a letter, a dash and four digits, e.g. A-1234)',
       },
     ]);
     expect((t.tools[0] as any).function.name).toBe('lookup_order');
@@ -76,7 +88,13 @@ describe('Braintrust project logs', () => {
   test('the same rows as BTQL JSONL and as a BTQL response ({data: [...]}) give the same traces', async () => {
     const rows = JSON.parse(await readFile(file, 'utf8')) as unknown[];
     const jsonl = path.join(dir, 'bt.jsonl');
-    await writeFile(jsonl, [...rows].reverse().map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await writeFile(
+      jsonl,
+      [...rows]
+        .reverse()
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
     const wrapped = path.join(dir, 'btql.json');
     await writeFile(wrapped, JSON.stringify({ data: rows, schema: {}, cursor: 'abc' }, null, 1));
     const a = await importAll(file);
@@ -97,20 +115,42 @@ describe('OTLP/JSON with GenAI attributes', () => {
     const t = traces[0];
     expect(t.trace_id).toBe('5b8efff798038103d269b633813fc60c');
     expect(t.root_span_id).toBe('eee19b7ec3c1b173');
-    expect(t.source).toEqual({ format: 'otlp', object_type: 'otel_trace', object_id: '5b8efff798038103d269b633813fc60c', id: 'eee19b7ec3c1b173' });
+    expect(t.source).toEqual({
+      format: 'otlp',
+      object_type: 'otel_trace',
+      object_id: '5b8efff798038103d269b633813fc60c',
+      id: 'eee19b7ec3c1b173',
+    });
     expect(t.input).toBe('Refund invoice INV-2031 to card 4111 1111 1111 1111');
     expect(t.system_prompt).toBe('You are a billing assistant.');
     expect(t.model_version).toBe('gpt-4o-2024-08-06');
     expect(t.usage).toEqual({ input_tokens: 96, output_tokens: 18, total_tokens: 114 });
     expect(t.tool_calls).toEqual([
-      { name: 'issue_refund', id: 'call_r1', span_id: 'eee19b7ec3c1b175', arguments: { invoice_id: 'INV-2031', amount: 'all' }, error: 'amount must be a number' },
+      {
+        name: 'issue_refund',
+        id: 'call_r1',
+        span_id: 'eee19b7ec3c1b175',
+        arguments: { invoice_id: 'INV-2031', amount: 'all' },
+        error: 'amount must be a number',
+      },
     ]);
     expect(t.tools).toEqual([
-      { type: 'function', name: 'issue_refund', parameters: { type: 'object', properties: { invoice_id: { type: 'string' }, amount: { type: 'number' } }, required: ['invoice_id', 'amount'] } },
+      {
+        type: 'function',
+        name: 'issue_refund',
+        parameters: {
+          type: 'object',
+          properties: { invoice_id: { type: 'string' }, amount: { type: 'number' } },
+          required: ['invoice_id', 'amount'],
+        },
+      },
     ]);
     expect(t.feedback).toEqual([{ name: 'thumbs', value: 'down', source: 'otlp' }]);
     expect(t.prompt_version).toBe('billing-v3');
-    expect(t.metadata).toMatchObject({ 'service.name': 'support-api', 'deployment.environment.name': 'production' });
+    expect(t.metadata).toMatchObject({
+      'service.name': 'support-api',
+      'deployment.environment.name': 'production',
+    });
   });
 
   test('protobuf-style base64 ids and snake_case keys are accepted', async () => {
@@ -141,7 +181,12 @@ describe('Langfuse export', () => {
     expect(stats.format).toBe('langfuse');
     const t = traces[0];
     expect(t.trace_id).toBe('lf-trace-1');
-    expect(t.source).toEqual({ format: 'langfuse', object_type: 'langfuse_trace', object_id: 'lf-project-9', id: 'lf-trace-1' });
+    expect(t.source).toEqual({
+      format: 'langfuse',
+      object_type: 'langfuse_trace',
+      object_id: 'lf-project-9',
+      id: 'lf-trace-1',
+    });
     expect(t.spans.map((s) => [s.span_id, s.kind])).toEqual([
       ['lf-trace-1', 'task'],
       ['lf-obs-chain', 'function'],
@@ -158,7 +203,14 @@ describe('Langfuse export', () => {
     expect(t.usage).toEqual({ input_tokens: 120, output_tokens: 14, total_tokens: 134, cost_usd: 0.00031 });
     expect(t.response_schema).toMatchObject({ required: ['answer', 'confidence'] });
     expect(t.scores).toEqual({ 'user-feedback': 0, groundedness: 0.3 });
-    expect(t.feedback).toEqual([{ name: 'user-feedback', value: 0, source: 'langfuse:api', comment: 'wrong, gift cards are final sale' }]);
+    expect(t.feedback).toEqual([
+      {
+        name: 'user-feedback',
+        value: 0,
+        source: 'langfuse:api',
+        comment: 'wrong, gift cards are final sale',
+      },
+    ]);
     expect(t.feature_flags).toEqual({ json_mode: true });
     expect(t.metadata).toMatchObject({ userId: 'u-12', sessionId: 'sess-1', release: '2026.11.3' });
   });
@@ -179,7 +231,14 @@ describe('normalised JSONL and malformed input', () => {
   test('valid normalised traces import; invalid ones are reported with their line', async () => {
     const { traces } = await importAll(path.join(fixtures, 'braintrust/support-logs.json'));
     const file = path.join(dir, 'normalised.jsonl');
-    await writeFile(file, [JSON.stringify(traces[0]), '{"trace_id": "x", "root_span_id": "y", "source": {"format": "otlp"}}', JSON.stringify(traces[1])].join('\n'));
+    await writeFile(
+      file,
+      [
+        JSON.stringify(traces[0]),
+        '{"trace_id": "x", "root_span_id": "y", "source": {"format": "otlp"}}',
+        JSON.stringify(traces[1]),
+      ].join('\n'),
+    );
     const again = await importAll(file);
     expect(again.stats).toMatchObject({ format: 'jsonl', imported: 2, skipped: 1 });
     expect(again.traces).toEqual(traces);
@@ -188,7 +247,9 @@ describe('normalised JSONL and malformed input', () => {
   });
 
   test('bad JSON lines, unknown records and spans without ids are reported, the rest imported', async () => {
-    const rows = JSON.parse(await readFile(path.join(fixtures, 'braintrust/support-logs.json'), 'utf8')) as unknown[];
+    const rows = JSON.parse(
+      await readFile(path.join(fixtures, 'braintrust/support-logs.json'), 'utf8'),
+    ) as unknown[];
     const file = path.join(dir, 'mixed.jsonl');
     const lines = rows.map((r) => JSON.stringify(r));
     lines.splice(2, 0, '{"span_id": "broken", ', '{"hello": "world"}', '[1, 2]');
@@ -215,7 +276,12 @@ describe('normalised JSONL and malformed input', () => {
     const file = path.join(dir, 'noids.json');
     await writeFile(file, JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name: 'x' }] }] }] }));
     const a = await importAll(file);
-    expect(a.skipped).toEqual([{ position: 'line 1 resourceSpans[0].scopeSpans[0].spans[0]', reason: 'OTLP span without traceId/spanId' }]);
+    expect(a.skipped).toEqual([
+      {
+        position: 'line 1 resourceSpans[0].scopeSpans[0].spans[0]',
+        reason: 'OTLP span without traceId/spanId',
+      },
+    ]);
     const other = path.join(dir, 'other.jsonl');
     await writeFile(other, '{"a": 1}\n{"b": 2}\n');
     const b = await importAll(other);
@@ -224,10 +290,17 @@ describe('normalised JSONL and malformed input', () => {
   });
 
   test('a span arriving after its trace was complete is reported, not merged into a broken trace', async () => {
-    const rows = JSON.parse(await readFile(path.join(fixtures, 'braintrust/support-logs.json'), 'utf8')) as any[];
+    const rows = JSON.parse(
+      await readFile(path.join(fixtures, 'braintrust/support-logs.json'), 'utf8'),
+    ) as any[];
     const late = rows.find((r) => r.span_id === 'span-a-tool');
     const rest = rows.filter((r) => r !== late);
-    const filler = Array.from({ length: 30 }, (_, i) => ({ ...rows[1], id: `f${i}`, span_id: `f${i}`, root_span_id: `f${i}` }));
+    const filler = Array.from({ length: 30 }, (_, i) => ({
+      ...rows[1],
+      id: `f${i}`,
+      span_id: `f${i}`,
+      root_span_id: `f${i}`,
+    }));
     const file = path.join(dir, 'late.jsonl');
     await writeFile(file, [...rest, ...filler, late].map((r) => JSON.stringify(r)).join('\n'));
     const { skipped } = await importAll(file, 'auto', { idleRecords: 10 });
@@ -239,7 +312,14 @@ describe('normalised JSONL and malformed input', () => {
 
 describe('JsonSplitter', () => {
   test('splits at any chunk boundary, with escapes and nested strings holding brackets', () => {
-    const doc = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 's' }, spans: [{ a: 'x"}]{[\\' }, { b: [1, { c: '}' }] }, {}] }] }] };
+    const doc = {
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [{ scope: { name: 's' }, spans: [{ a: 'x"}]{[\\' }, { b: [1, { c: '}' }] }, {}] }],
+        },
+      ],
+    };
     const text = JSON.stringify(doc, null, 2);
     for (const size of [1, 2, 3, 7, 64, text.length]) {
       const got: Array<[string, unknown]> = [];
@@ -258,7 +338,10 @@ describe('JsonSplitter', () => {
   });
 
   test('malformed skeletons throw with a character offset', () => {
-    const splitter = new JsonSplitter(() => false, () => undefined);
+    const splitter = new JsonSplitter(
+      () => false,
+      () => undefined,
+    );
     expect(() => splitter.write('{"a" 1}')).toThrow(/expected ":", got "1" at character 5/);
   });
 });

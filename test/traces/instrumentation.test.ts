@@ -18,7 +18,12 @@ const app = path.join(here, 'instrumented-app.cjs');
 
 const reply = (body: any): ChatReply => {
   const toolMessage = (body.messages as any[]).find((m) => m.role === 'tool');
-  if (!toolMessage) return { tool_calls: [{ id: 'call_order_1', name: 'lookup_order', arguments: { order_id: 'A-1234', include_items: true } }] };
+  if (!toolMessage)
+    return {
+      tool_calls: [
+        { id: 'call_order_1', name: 'lookup_order', arguments: { order_id: 'A-1234', include_items: true } },
+      ],
+    };
   return { content: 'Your order A-1234 shipped on 2026-11-18. Refunds are accepted within 30 days [kb-12].' };
 };
 
@@ -33,10 +38,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function record(flavour: 'otel' | 'openinference'): Promise<{ traces: Trace[]; skipped: unknown[]; file: string }> {
+async function record(
+  flavour: 'otel' | 'openinference',
+): Promise<{ traces: Trace[]; skipped: unknown[]; file: string }> {
   const file = path.join(dir, `${flavour}.otlp.jsonl`);
   const before = server.requests.length;
-  await execFileAsync(process.execPath, [app, flavour, server.url, file], { cwd: path.resolve(here, '../..') });
+  await execFileAsync(process.execPath, [app, flavour, server.url, file], {
+    cwd: path.resolve(here, '../..'),
+  });
   expect(server.requests.length - before).toBe(2); // two real chat completions went over HTTP
   const traces: Trace[] = [];
   const skipped: unknown[] = [];
@@ -51,7 +60,9 @@ function checkCommon(t: Trace) {
   expect(t.source.format).toBe('otlp');
   expect(t.name).toBe('support.answer');
   expect(t.input).toEqual({ question: 'Where is my order A-1234, and can I still get a refund?' });
-  expect(t.output).toBe('Your order A-1234 shipped on 2026-11-18. Refunds are accepted within 30 days [kb-12].');
+  expect(t.output).toBe(
+    'Your order A-1234 shipped on 2026-11-18. Refunds are accepted within 30 days [kb-12].',
+  );
   expect(t.prompt_version).toBe('support-v14');
   expect(t.feature_flags).toEqual({ new_ranker: true });
   // Retrieved chunks in rank order with ids, texts and scores.

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 // A small support assistant instrumented the way a production app is: the real `openai` client, patched by
 // a real instrumentation library (OpenTelemetry's instrumentation-openai or OpenInference's), talking to an
 // OpenAI-compatible server. It retrieves documents, lets the model call a tool, runs the tool, and answers.
@@ -15,7 +14,11 @@ const [, , flavour, baseURL, outFile, questionArg] = process.argv;
 const { trace, context, SpanStatusCode } = require('@opentelemetry/api');
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
 const { InMemorySpanExporter, SimpleSpanProcessor } = require('@opentelemetry/sdk-trace-base');
-const { LoggerProvider, InMemoryLogRecordExporter, SimpleLogRecordProcessor } = require('@opentelemetry/sdk-logs');
+const {
+  LoggerProvider,
+  InMemoryLogRecordExporter,
+  SimpleLogRecordProcessor,
+} = require('@opentelemetry/sdk-logs');
 const { logs } = require('@opentelemetry/api-logs');
 const { registerInstrumentations } = require('@opentelemetry/instrumentation');
 const { JsonTraceSerializer, JsonLogsSerializer } = require('@opentelemetry/otlp-transformer');
@@ -24,7 +27,9 @@ const spanExporter = new InMemorySpanExporter();
 const tracerProvider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] });
 tracerProvider.register();
 const logExporter = new InMemoryLogRecordExporter();
-const loggerProvider = new LoggerProvider({ processors: [new SimpleLogRecordProcessor({ exporter: logExporter })] });
+const loggerProvider = new LoggerProvider({
+  processors: [new SimpleLogRecordProcessor({ exporter: logExporter })],
+});
 logs.setGlobalLoggerProvider(loggerProvider);
 
 if (flavour === 'otel') {
@@ -57,7 +62,10 @@ const TOOLS = [
       description: 'Look an order up by its id',
       parameters: {
         type: 'object',
-        properties: { order_id: { type: 'string', pattern: '^[A-Z]-\\d{4}$' }, include_items: { type: 'boolean' } },
+        properties: {
+          order_id: { type: 'string', pattern: '^[A-Z]-\\d{4}$' },
+          include_items: { type: 'boolean' },
+        },
         required: ['order_id'],
         additionalProperties: false,
       },
@@ -92,10 +100,18 @@ async function main() {
     });
 
     const messages = [
-      { role: 'system', content: `You are Acme's support assistant. Documents:\n${docs.map((d) => `[${d.id}] ${d.text}`).join('\n')}` },
+      {
+        role: 'system',
+        content: `You are Acme's support assistant. Documents:\n${docs.map((d) => `[${d.id}] ${d.text}`).join('\n')}`,
+      },
       { role: 'user', content: question },
     ];
-    const first = await client.chat.completions.create({ model: 'gpt-4.1-mini', messages, tools: TOOLS, temperature: 0 });
+    const first = await client.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages,
+      tools: TOOLS,
+      temperature: 0,
+    });
     const call = first.choices[0].message.tool_calls[0];
     messages.push(first.choices[0].message);
 
@@ -114,7 +130,12 @@ async function main() {
     });
     messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(result) });
 
-    const second = await client.chat.completions.create({ model: 'gpt-4.1-mini', messages, tools: TOOLS, temperature: 0 });
+    const second = await client.chat.completions.create({
+      model: 'gpt-4.1-mini',
+      messages,
+      tools: TOOLS,
+      temperature: 0,
+    });
     const answer = second.choices[0].message.content;
     root.setAttribute('output.value', answer);
     root.end();
@@ -123,7 +144,9 @@ async function main() {
 
   await tracerProvider.forceFlush();
   await loggerProvider.forceFlush();
-  const lines = [Buffer.from(JsonTraceSerializer.serializeRequest(spanExporter.getFinishedSpans())).toString('utf8')];
+  const lines = [
+    Buffer.from(JsonTraceSerializer.serializeRequest(spanExporter.getFinishedSpans())).toString('utf8'),
+  ];
   const records = logExporter.getFinishedLogRecords();
   if (records.length) lines.push(Buffer.from(JsonLogsSerializer.serializeRequest(records)).toString('utf8'));
   fs.writeFileSync(outFile, lines.join('\n') + '\n');
