@@ -15,14 +15,25 @@ const lazyOidc = {
   name: 'lazy-actions-core-oidc',
   setup(b) {
     b.onResolve({ filter: /^\.\/oidc-utils\.js$/ }, (args) => {
-      if (!args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`)) return undefined;
-      return { path: path.join(path.dirname(args.importer), 'oidc-utils.js'), namespace: 'lazy-oidc' };
+      // The stub's own import of the real module resolves normally.
+      if (
+        args.namespace === 'lazy-oidc' ||
+        !args.importer.includes(`${path.sep}@actions${path.sep}core${path.sep}`)
+      )
+        return undefined;
+      // A fixed, relative name: no absolute path may reach the output, or the chunk hashes would differ
+      // between checkouts and CI would see a stale dist/.
+      return {
+        path: 'actions-core-oidc-utils',
+        namespace: 'lazy-oidc',
+        pluginData: { dir: path.dirname(args.importer) },
+      };
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-oidc' }, (args) => ({
-      resolveDir: path.dirname(args.path),
+      resolveDir: args.pluginData.dir,
       contents: `export class OidcClient {
   static async getIDToken(audience) {
-    const real = await import(${JSON.stringify(args.path)});
+    const real = await import('./oidc-utils.js');
     return real.OidcClient.getIDToken(audience);
   }
 }
