@@ -84,9 +84,11 @@ const TOKEN_KIND: Record<string, ClaimKind> = {
  * stray numbers, and runs of proper nouns (names of people, companies, places, products).
  */
 export function extractClaims(text: string): Claim[] {
+  const candidate = claimSentences(text);
+  if (!candidate) return [];
   const nlp = engine();
   const its = nlp.its;
-  const doc = nlp.readDoc(text);
+  const doc = nlp.readDoc(candidate);
   const tokens = doc.tokens();
   const words = tokens.out() as string[];
   const types = tokens.out(its.type) as string[];
@@ -139,17 +141,34 @@ export function extractClaims(text: string): Claim[] {
   return claims;
 }
 
+const SENTENCE_END = /(?<=[.!?])\s+/;
+const MAY_HOLD_CLAIM = /[\d@]|:\/\/|www\.|\S\s+\p{Lu}/u;
+
+/**
+ * Only the sentences that can hold a claim (a digit, an email or URL, a capitalised word after the first) go
+ * through wink: tagging costs about 2 µs a word, and filler sentences are most of a typical answer.
+ */
+function claimSentences(text: string): string {
+  const sentences = text.split(SENTENCE_END);
+  if (sentences.length === 1) return MAY_HOLD_CLAIM.test(text) ? text : '';
+  return sentences.filter((s) => MAY_HOLD_CLAIM.test(s)).join(' ');
+}
+
 /** Known facts: the text of the sources, its numbers (canonical) and its words, for quick look-ups. */
 interface Facts {
   text: string;
   numbers: Set<string>;
   /** Numbers written as percentages (`12%`, `12 percent`): a percentage claim needs one of these. */
   percents: Set<string>;
+  /** Numbers written as amounts (`$12`, `12 EUR`, `12 dollars`): a money claim needs one of these. */
+  amounts: Set<string>;
   words: Set<string>;
 }
 
 const NUMBER = /\d+(?:,\d{3})*(?:\.\d+)?/g;
 const PERCENT = /(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)/g;
+const AMOUNT =
+  /[$€£¥]\s?(\d+(?:,\d{3})*(?:\.\d+)?)|(\d+(?:,\d{3})*(?:\.\d+)?)\s?(?:usd|eur|gbp|dollars?|euros?|pounds?|cents?)\b/g;
 const WORD = /[\p{L}\p{N}]+/gu;
 const canonicalNumber = (s: string) => String(Number(s.replace(/,/g, '')));
 
@@ -159,6 +178,7 @@ function factsOf(text: string): Facts {
     text: lower,
     numbers: new Set(Array.from(lower.matchAll(NUMBER), (m) => canonicalNumber(m[0]))),
     percents: new Set(Array.from(lower.matchAll(PERCENT), (m) => canonicalNumber(m[1]))),
+    amounts: new Set(Array.from(lower.matchAll(AMOUNT), (m) => canonicalNumber(m[1] ?? m[2]))),
     words: new Set(lower.match(WORD) ?? []),
   };
 }
@@ -180,7 +200,9 @@ export function isSupported(claim: Claim, facts: Facts): boolean {
   if (facts.text.includes(text)) return true;
   if (claim.kind === 'url' || claim.kind === 'email') return facts.text.includes(text.replace(/[/.]+$/, ''));
   const numbers = Array.from(text.matchAll(NUMBER), (m) => canonicalNumber(m[0]));
-  if (numbers.some((n) => !(claim.kind === 'percent' ? facts.percents : facts.numbers).has(n))) return false;
+  const known =
+    claim.kind === 'percent' ? facts.percents : claim.kind === 'money' ? facts.amounts : facts.numbers;
+  if (numbers.some((n) => !known.has(n))) return false;
   // Words of amounts and dates ("dollars", "March") must be there too, bar units the source may spell differently.
   const words = (text.match(WORD) ?? []).filter((w) => !/^\d/.test(w) && !UNIT_WORDS.has(w));
   return words.every((w) => facts.words.has(w));
