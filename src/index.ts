@@ -36,6 +36,8 @@ export { ResultsWriter } from './run/results-writer.js';
 export { checkComparable, classifyCase, indexBaseline, type BaselineIndex } from './run/compare.js';
 export { decideVerdict, decideOverall, normaliseThreshold, type FailOn } from './run/gate.js';
 export { mergeResults } from './run/merge.js';
+export { mergeResultFiles } from './output/merge-files.js';
+export { parseResults } from './run/results-schema.js';
 export { buildOriginUrl, type OriginLinkSettings } from './run/origin-url.js';
 export { parseShard, shardOf } from './run/shard.js';
 export { parseCaseFilters } from './run/case-filter.js';

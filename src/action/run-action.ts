@@ -128,7 +128,7 @@ async function mergeShards(settings: ActionSettings) {
   // Merging runs no task and no scorer: only the config (for fail_on) and the merge code are loaded.
   const [{ loadConfig }, { mergeResultFiles }] = await Promise.all([
     import('../config/load-config.js'),
-    import('./merge.js'),
+    import('../output/merge-files.js'),
   ]);
   const failOn = settings.failOn ?? (await loadConfig(cwd, settings.config)).config.fail_on;
   const outcome = await mergeResultFiles(settings.merge, { cwd, out: settings.out ?? '.tracegate', failOn });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { Results } from '../run/results.js';
+import type { Results } from './results.js';
+import { UsageError } from '../errors.js';
 
 /**
  * The shape of a results.json (version 1) as far as the report, the gate and the merge read it. The merge
@@ -101,5 +102,5 @@ export function parseResults(value: unknown, file: string): Results {
   const problems = parsed.error.issues
     .slice(0, 5)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new Error(`${file} is not a valid tracegate results.json (version 1): ${problems.join('; ')}`);
+  throw new UsageError(`${file} is not a valid tracegate results.json (version 1): ${problems.join('; ')}`);
 }

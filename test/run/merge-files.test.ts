@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { mergeResultFiles } from '../../src/action/merge.js';
+import { mergeResultFiles } from '../../src/output/merge-files.js';
 import { COMPARABLE_BASELINE, makeCase, makeResults } from '../report/fixtures.js';
 
 function workspace(files: Record<string, unknown>): string {

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { mergeResults } from '../run/merge.js';
@@ -6,8 +6,9 @@ import type { Results } from '../run/results.js';
 import type { FailOn } from '../run/gate.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import { renderJunit } from '../report/junit.js';
-import { InputError } from './inputs.js';
-import { parseResults } from './results-schema.js';
+import { parseResults } from '../run/results-schema.js';
+import { UsageError } from '../errors.js';
+import { writeAtomic } from './write-atomic.js';
 
 /** What the merge job produced: the same shape `evaluate` returns, minus the config. */
 export interface MergeOutcome {
@@ -16,7 +17,7 @@ export interface MergeOutcome {
 }
 
 /**
- * The merge job of a sharded matrix (the `merge` input): read the shards' results.json files (globs, as
+ * Merge shard results (`tracegate merge`, and the action's `merge` input for a sharded matrix's merge job): read the shards' results.json files (globs, as
  * download-artifact lays them out), merge them with the library's `mergeResults`, and write results.json,
  * report.md and junit.xml to `out`, exactly as `tracegate merge` does. Runs no task and no scorer, so it is
  * also what the trusted half of the fork recipe runs.
@@ -29,7 +30,7 @@ export async function mergeResultFiles(
     await glob(patterns, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: true })
   ).sort();
   if (files.length === 0) {
-    throw new InputError(
+    throw new UsageError(
       `Invalid merge '${patterns.join(', ')}': no results files match. Expected paths or globs of results.json files, e.g. shards/*/results.json.`,
     );
   }
@@ -39,7 +40,7 @@ export async function mergeResultFiles(
     try {
       raw = JSON.parse(await readFile(file, 'utf8'));
     } catch (error) {
-      throw new InputError(`Cannot read results file ${file}: ${(error as Error).message}`);
+      throw new UsageError(`Cannot read results file ${file}: ${(error as Error).message}`);
     }
     const parsed = parseResults(raw, file);
     shards.push(parsed);
@@ -57,11 +58,4 @@ export async function mergeResultFiles(
   await writeAtomic(paths.report, renderMarkdownReport(results));
   await writeAtomic(paths.junit, renderJunit(results));
   return { results, paths };
-}
-
-/** Write through a temporary name and a rename, so readers never see a partial file. */
-async function writeAtomic(file: string, content: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, content);
-  await rename(temp, file);
 }
