@@ -22,6 +22,12 @@ describe('unsupported-claims', () => {
       unsupported: ['$15'],
     },
     {
+      name: 'invented price whose number appears, but not as an amount',
+      answer: 'It costs $30.',
+      score: 0,
+      unsupported: ['$30'],
+    },
+    {
       name: 'number spelled with a currency word',
       answer: 'The Team plan is 20 dollars per user.',
       score: 1,
