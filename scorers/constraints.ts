@@ -58,9 +58,14 @@ function countSentences(text: string): number {
   return n;
 }
 
-function toRegex(pattern: string): RegExp {
+/** `"/re/flags"` or a bare pattern; an invalid one becomes an error message rather than a crash. */
+function toRegex(pattern: string): RegExp | string {
   const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
-  return m ? new RegExp(m[1], m[2]) : new RegExp(pattern);
+  try {
+    return m ? new RegExp(m[1], m[2]) : new RegExp(pattern);
+  } catch (error) {
+    return `invalid pattern: ${(error as Error).message}`;
+  }
 }
 
 function mentions(text: string, term: string): boolean {
@@ -102,10 +107,22 @@ export const constraints: ScorerDefinition<Options> = {
     const check = (constraint: string, ok: boolean, detail?: string) =>
       checks.push({ constraint, ok, ...(ok ? {} : { detail }) });
 
-    for (const p of set.must_match ?? []) check(`must_match ${p}`, toRegex(p).test(text), 'no match');
+    for (const p of set.must_match ?? []) {
+      const re = toRegex(p);
+      check(
+        `must_match ${p}`,
+        typeof re !== 'string' && re.test(text),
+        typeof re === 'string' ? re : 'no match',
+      );
+    }
     for (const p of set.must_not_match ?? []) {
-      const m = toRegex(p).exec(text);
-      check(`must_not_match ${p}`, !m, m ? `matched "${clip(m[0], 40)}"` : undefined);
+      const re = toRegex(p);
+      const m = typeof re === 'string' ? null : re.exec(text);
+      check(
+        `must_not_match ${p}`,
+        typeof re !== 'string' && !m,
+        typeof re === 'string' ? re : m ? `matched "${clip(m[0], 40)}"` : undefined,
+      );
     }
     for (const t of set.must_mention ?? []) check(`must_mention "${t}"`, mentions(text, t), 'not mentioned');
     for (const t of set.must_not_mention ?? [])

@@ -122,6 +122,13 @@ describe('constraints', () => {
       reason: /matched "As an AI"/,
     },
     {
+      name: 'an invalid pattern is a failed check, not a crash',
+      output: answer('x'),
+      caseConstraints: { must_not_match: ['(?i)as an ai'] },
+      score: 0,
+      reason: /must_not_match \(\?i\)as an ai: invalid pattern/,
+    },
+    {
       name: 'required JSON fields',
       output: answer('x', { meta: { lang: 'en' } }),
       caseConstraints: { required_fields: ['citations', 'meta.lang', 'meta.tone'] },
