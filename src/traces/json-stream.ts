@@ -35,7 +35,6 @@ interface Capture {
 }
 
 const WHITESPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
-const STRUCTURE = /["{}[\]]/g;
 
 /**
  * A streaming splitter for one large JSON document: it walks the document's skeleton itself and hands
@@ -91,44 +90,30 @@ export class JsonSplitter {
     }
   }
 
-  /** Scan the open capture; true when the captured value completed (and was emitted). */
+  /**
+   * Scan the open capture; true when the captured value completed (and was emitted). A plain loop over
+   * char codes: only quotes, backslashes inside strings, and brackets outside them matter.
+   */
   private scanCapture(): boolean {
     const c = this.capture as Capture;
     const buf = this.buf;
+    const length = buf.length;
     let i = c.scan;
-    for (;;) {
-      if (c.inString) {
-        let q = buf.indexOf('"', i);
-        while (q !== -1) {
-          let backslashes = 0;
-          for (let k = q - 1; k >= c.start && buf.charCodeAt(k) === 0x5c; k--) backslashes++;
-          if (backslashes % 2 === 0) break;
-          q = buf.indexOf('"', q + 1);
-        }
-        if (q === -1) {
-          c.scan = buf.length;
-          this.keepFrom(c.start);
-          return false;
-        }
-        c.inString = false;
-        i = q + 1;
-        continue;
-      }
-      STRUCTURE.lastIndex = i;
-      const m = STRUCTURE.exec(buf);
-      if (!m) {
-        c.scan = buf.length;
-        this.keepFrom(c.start);
-        return false;
-      }
-      i = m.index + 1;
-      const ch = m[0];
-      if (ch === '"') c.inString = true;
-      else if (ch === '{' || ch === '[') c.depth++;
-      else if (--c.depth === 0) {
-        const text = buf.slice(c.start, i);
+    let inString = c.inString;
+    let depth = c.depth;
+    for (; i < length; i++) {
+      const code = buf.charCodeAt(i);
+      if (inString) {
+        if (code === 0x5c) {
+          if (i + 1 >= length) break; // the escaped character is in the next chunk
+          i++;
+        } else if (code === 0x22) inString = false;
+      } else if (code === 0x22) inString = true;
+      else if (code === 0x7b || code === 0x5b) depth++;
+      else if ((code === 0x7d || code === 0x5d) && --depth === 0) {
+        const text = buf.slice(c.start, i + 1);
         this.capture = null;
-        this.pos = i;
+        this.pos = i + 1;
         let value: unknown;
         try {
           value = JSON.parse(text);
@@ -141,6 +126,11 @@ export class JsonSplitter {
         return true;
       }
     }
+    c.scan = i;
+    c.inString = inString;
+    c.depth = depth;
+    this.keepFrom(c.start);
+    return false;
   }
 
   /** Keep `buf` from `start` on (the rest is consumed), re-basing the capture offsets. */

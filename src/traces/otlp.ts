@@ -140,12 +140,15 @@ function eventOf(name: string, time: unknown, attrs: Record<string, unknown>, bo
 export function unflatten(attrs: Record<string, unknown>, prefix: string): unknown[] | undefined {
   const root: Record<string, unknown> = {};
   let found = false;
-  for (const [key, value] of Object.entries(attrs)) {
-    if (!key.startsWith(prefix + '.')) continue;
+  const head = prefix + '.';
+  for (const key in attrs) {
+    if (!key.startsWith(head)) continue;
+    const value = attrs[key];
     found = true;
-    const parts = key.slice(prefix.length + 1).split('.');
+    const parts = key.slice(head.length).split('.');
     let node: Record<string, unknown> = root;
-    for (const [i, part] of parts.entries()) {
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
       if (i === parts.length - 1) node[part] = value;
       else node = (node[part] ??= {}) as Record<string, unknown>;
     }
