@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { collectClusters } from '../../promote/promote.js';
 import { clusterExample } from '../../promote/cluster.js';
-import { parseScrubPattern } from '../../promote/scrub.js';
+import { parseScrubPattern, Scrubber } from '../../promote/scrub.js';
 import { addSourceOptions, collect, positiveInt, skipPrinter } from './promote-command.js';
 import type { CliState } from './index.js';
 
@@ -37,6 +37,10 @@ export function registerClusterCommand(program: Command, state: CliState): void 
         onSkip: opts.json ? undefined : skips.onSkip,
       });
       const clusters = opts.top ? result.clusters.slice(0, opts.top) : result.clusters;
+      const rules = (opts.scrubPattern as string[]).map(parseScrubPattern);
+      // Examples are scrubbed too: a terminal (or a CI log) is no place for personal data either.
+      const example = (c: (typeof clusters)[number], width?: number) =>
+        new Scrubber(rules).scrubText(clusterExample(c, width));
       if (opts.json) {
         const list = clusters.map((c) => ({
           signature: c.signature,
@@ -47,7 +51,7 @@ export function registerClusterCommand(program: Command, state: CliState): void 
           last_seen: c.last_seen,
           example: {
             span_id: c.representative.trace.root_span_id,
-            question: clusterExample(c, 200),
+            question: example(c, 200),
             evidence: c.representative.label.evidence?.reason,
           },
         }));
@@ -74,7 +78,7 @@ export function registerClusterCommand(program: Command, state: CliState): void 
         );
         if (c.representative.label.evidence)
           lines.push(`    evidence:  ${c.representative.label.evidence.reason}`);
-        lines.push(`    example:   ${clusterExample(c)} (span ${c.representative.trace.root_span_id})`);
+        lines.push(`    example:   ${example(c)} (span ${c.representative.trace.root_span_id})`);
       }
       if (opts.top && result.clusters.length > clusters.length)
         lines.push('', `(${result.clusters.length - clusters.length} smaller cluster(s) not shown)`);
