@@ -28,7 +28,13 @@ export const contains: ScorerDefinition<z.infer<typeof options>> = {
     const missing = wanted.filter((w) => !text.includes(fold(w)));
     const found = wanted.length - missing.length;
     const score = opts.match === 'any' ? (found > 0 ? 1 : 0) : found / wanted.length;
-    return { name: 'contains', score, metadata: { missing } };
+    const reason = missing.length
+      ? `missing ${missing
+          .slice(0, 5)
+          .map((m) => JSON.stringify(m))
+          .join(', ')}${missing.length > 5 ? ` +${missing.length - 5} more` : ''}`
+      : undefined;
+    return { name: 'contains', score, metadata: reason && score < 1 ? { missing, reason } : { missing } };
   },
 };
 

@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { ExactMatch } from 'autoevals';
 import type { ScorerDefinition } from './types.js';
 
 const options = z
@@ -37,6 +36,8 @@ export const exactMatch: ScorerDefinition<z.infer<typeof options>> = {
         metadata: same ? {} : { reason: 'output differs from expected', expected, output },
       };
     }
+    // autoevals (with the OpenAI SDK behind it) is imported on first use, keeping it out of start-up.
+    const { ExactMatch } = await import('autoevals');
     const result = await ExactMatch({ output: output as never, expected: expected as never });
     const score = result.score ?? 0;
     return {

@@ -18,7 +18,13 @@ export { toolCall, expectedToolCalls, type ExpectedToolCall } from './tool-call.
 export { toolSequence } from './tool-sequence.js';
 export { retrievalRecall } from './retrieval-recall.js';
 export { citationGrounding } from './citation-grounding.js';
-export { unsupportedClaims, extractClaims, type Claim, type ClaimKind } from './unsupported-claims.js';
+export {
+  unsupportedClaims,
+  extractClaims,
+  loadClaimExtractor,
+  type Claim,
+  type ClaimKind,
+} from './unsupported-claims.js';
 export { constraints, constraintSetSchema, type ConstraintSet } from './constraints.js';
 export { readJson, type JsonReadResult, type JsonFailureKind } from './util/json-text.js';
 export { matchValue, matcherSchema, isMatcher, type Matcher } from './util/matchers.js';

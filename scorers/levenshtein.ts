@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { Levenshtein } from 'autoevals';
 import type { ScorerDefinition } from './types.js';
 import { answerText, isPlainObject } from './util/json-text.js';
 
@@ -35,6 +34,7 @@ export const levenshtein: ScorerDefinition<Options> = {
     let output = opts.field ? answerText(args.output, opts.field) : answerText(args.output, '');
     let want = typeof expected === 'string' ? expected : JSON.stringify(expected);
     if (!opts.case_sensitive) [output, want] = [output.toLowerCase(), want.toLowerCase()];
+    const { Levenshtein } = await import('autoevals'); // on first use: keeps autoevals out of start-up
     const result = await Levenshtein({ output, expected: want });
     const score = result.score ?? 0;
     return {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import winkNLP from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
+import type winkNLP from 'wink-nlp';
 import type { ScorerDefinition } from './types.js';
 import { answerText } from './util/json-text.js';
 
@@ -31,9 +30,21 @@ export interface Claim {
 // wink-nlp with its English lite model (bundled, loads offline). Only the pipes we use: part-of-speech tags
 // (proper nouns) and the entity recogniser (money, percentages, dates…); sentence splitting is skipped for
 // speed, sentence starts are read off the punctuation instead.
+// Loaded on first use, not at import: the model costs ~20 MB and ~150 ms, and most runs never check claims.
 let nlp: ReturnType<typeof winkNLP> | undefined;
+let loading: Promise<void> | undefined;
+
+/** Load wink-nlp and its English model; `extractClaims` needs this done once (the scorer does it itself). */
+export function loadClaimExtractor(): Promise<void> {
+  loading ??= Promise.all([import('wink-nlp'), import('wink-eng-lite-web-model')]).then(([wink, model]) => {
+    const create = ((wink as { default?: unknown }).default ?? wink) as typeof winkNLP;
+    nlp = create(((model as { default?: unknown }).default ?? model) as never, ['pos', 'ner']);
+  });
+  return loading;
+}
+
 function engine(): ReturnType<typeof winkNLP> {
-  nlp ??= winkNLP(model, ['pos', 'ner']);
+  if (!nlp) throw new Error('extractClaims: call `await loadClaimExtractor()` first');
   return nlp;
 }
 
@@ -253,7 +264,8 @@ export const unsupportedClaims: ScorerDefinition<Options> = {
   create: (opts) => {
     const kinds = new Set(opts.check);
     const allowText = opts.allow.join('\n');
-    return (args) => {
+    return async (args) => {
+      if (!nlp) await loadClaimExtractor();
       const useRetrieved = opts.sources.includes('retrieved');
       if (useRetrieved && !Array.isArray(args.retrieved)) {
         return {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { configSchema, FIX_HINTS, type TracegateConfig } from './config-schema.js';
 import { UsageError } from '../errors.js';
 import { formatZodIssues } from '../util/zod-issues.js';
@@ -60,7 +59,10 @@ async function readConfigFile(file: string): Promise<unknown> {
   const ext = path.extname(file);
   try {
     if (ext === '.json') return JSON.parse(readFileSync(file, 'utf8'));
-    if (ext === '.yaml' || ext === '.yml') return parseYaml(readFileSync(file, 'utf8'));
+    if (ext === '.yaml' || ext === '.yml') {
+      const { parse } = await import('yaml'); // only projects with a YAML config load the parser
+      return parse(readFileSync(file, 'utf8'));
+    }
     const mod = await importModule(file);
     return (mod as { default?: unknown }).default ?? mod;
   } catch (error) {

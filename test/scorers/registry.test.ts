@@ -92,6 +92,7 @@ describe('generic scorers', () => {
     output: unknown;
     expected: unknown;
     score: number | null;
+    reason?: string;
   }> = [
     { name: 'exact-match equal strings', def: exactMatch, output: '30 days', expected: '30 days', score: 1 },
     { name: 'exact-match differs', def: exactMatch, output: '30 days', expected: '14 days', score: 0 },
@@ -124,6 +125,7 @@ describe('generic scorers', () => {
       output: 'Refunds within 30 days',
       expected: ['refunds', '14 days'],
       score: 0.5,
+      reason: 'missing "14 days"',
     },
     { name: 'levenshtein identical', def: levenshtein, output: 'kitten', expected: 'kitten', score: 1 },
     { name: 'levenshtein close', def: levenshtein, output: 'kitten', expected: 'sitting', score: 1 - 3 / 7 },
@@ -145,10 +147,11 @@ describe('generic scorers', () => {
     },
     { name: 'levenshtein no expected', def: levenshtein, output: 'x', expected: undefined, score: null },
   ];
-  it.each(cases)('$name', async ({ def, options, output, expected, score }) => {
+  it.each(cases)('$name', async ({ def, options, output, expected, score, reason }) => {
     const result = await makeScorer(def, options)({ output, expected });
     if (score === null) expect(result.score).toBeNull();
     else expect(result.score).toBeCloseTo(score, 10);
+    if (reason) expect(result.metadata?.reason).toBe(reason);
   });
 
   it('levenshtein agrees with autoevals Levenshtein', async () => {

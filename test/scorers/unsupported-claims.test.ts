@@ -1,5 +1,7 @@
-import { unsupportedClaims, extractClaims } from '../../scorers/unsupported-claims.js';
+import { unsupportedClaims, extractClaims, loadClaimExtractor } from '../../scorers/unsupported-claims.js';
 import { makeScorer, RETRIEVED } from './helpers.js';
+
+beforeAll(() => loadClaimExtractor());
 
 const out = (answer: string) => JSON.stringify({ answer, citations: ['kb-2'] });
 
