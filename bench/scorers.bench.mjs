@@ -167,10 +167,10 @@ const claimCases = Array.from({ length: M }, (_, i) => ({
   output: answer100(i),
   retrieved: retrievedSets[i % 20],
 }));
-for (let i = 0; i < 500; i++) claimsScorer(claimCases[i]); // warm-up (loads the wink model)
-const claims = time(`unsupported-claims, ${words}-word answers`, M, () => {
+for (let i = 0; i < 500; i++) await claimsScorer(claimCases[i]); // warm-up (loads the wink model)
+const claims = await timeAsync(`unsupported-claims, ${words}-word answers`, M, async () => {
   let flagged = 0;
-  for (let i = 0; i < M; i++) if (claimsScorer(claimCases[i]).score < 1) flagged++;
+  for (let i = 0; i < M; i++) if ((await claimsScorer(claimCases[i])).score < 1) flagged++;
   return flagged;
 });
 report(claims, `, ${fmt(claims.out)} flagged`);

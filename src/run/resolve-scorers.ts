@@ -57,7 +57,12 @@ export class ScorerResolver {
     }
     let fn: ScorerFn;
     try {
-      fn = definition.create(parsed.data, this.context);
+      // A judge with no key (a fork PR has no secrets) is skipped, never passed and never an error: the
+      // runner counts such cases as skipped and the report says why.
+      fn =
+        definition.kind === 'judge' && !this.context.judge?.apiKey
+          ? skippedJudge(('name' in spec && spec.name) || definition.id)
+          : definition.create(parsed.data, this.context);
     } catch (error) {
       throw new UsageError(
         `Scorer "${spec.id}" at ${keyPath} could not be set up: ${(error as Error).message}`,
@@ -128,7 +133,28 @@ async function autoevalsScorer(name: string, keyPath: string): Promise<ScorerDef
     )
       ? 'judge'
       : 'code';
-  return wrapFunction(`autoevals:${name}`, fn as ScorerFn, kind);
+  const definition = wrapFunction(`autoevals:${name}`, fn as ScorerFn, kind);
+  if (kind === 'judge') {
+    // autoevals' LLM scorers take the model and the OpenAI-compatible endpoint as arguments: pin them from
+    // the config's judge settings (the model is part of the results fingerprint).
+    definition.create = (options: Record<string, unknown>, ctx: ScorerContext) => (args) =>
+      (fn as ScorerFn)({
+        ...(ctx.judge?.model ? { model: ctx.judge.model } : {}),
+        openAiApiKey: ctx.judge?.apiKey,
+        ...(ctx.judge?.baseUrl ? { openAiBaseUrl: ctx.judge.baseUrl } : {}),
+        ...options,
+        ...args,
+      });
+  }
+  return definition;
+}
+
+function skippedJudge(name: string): ScorerFn {
+  return () => ({
+    name,
+    score: null,
+    metadata: { skipped: true, reason: 'judge skipped: no judge API key' },
+  });
 }
 
 /** A plain scorer function as a registered scorer whose options are passed through as extra arguments. */
