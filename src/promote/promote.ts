@@ -3,7 +3,13 @@ import { access } from 'node:fs/promises';
 import { failureModeSchema, regressionCaseSchema, type RegressionCase } from '../cases/regression-case.js';
 import { UsageError } from '../errors.js';
 import { formatZodIssues } from '../util/zod-issues.js';
-import { importTraces, type ImportOptions, type ImportStats } from '../traces/import.js';
+import { importTraces, type ImportOptions, type ImportStats, type RecordSource } from '../traces/import.js';
+import {
+  braintrustLogRecords,
+  braintrustProjectOf,
+  type BraintrustFetchStats,
+  type BraintrustLogsOptions,
+} from '../traces/braintrust-api.js';
 import type { Trace } from '../traces/trace.js';
 import { Clusterer, type Cluster, type LabelledTrace, type RepresentativePolicy } from './cluster.js';
 import { caseExpected, isNegativeFeedback, proposeLabel, reviewedLabel, type Label } from './label.js';
@@ -15,8 +21,13 @@ import { sha256 } from '../util/stable-json.js';
 
 /** Everything `tracegate promote` and `tracegate cluster` take. */
 export interface PromoteOptions {
-  /** The trace file. */
+  /** The trace file, or `braintrust:PROJECT` (name or id) to read the project's logs through the API. */
   from: string;
+  /**
+   * With `braintrust:PROJECT`: `since`, `limit`, and the API key and URL (default: `BRAINTRUST_API_KEY`
+   * and `BRAINTRUST_API_URL` from the environment).
+   */
+  braintrust?: Omit<BraintrustLogsOptions, 'project'>;
   format?: ImportOptions['format'];
   /** A reviewed failure mode for every selected trace… */
   label?: string;
@@ -54,6 +65,8 @@ export interface PromoteOptions {
 
 export interface PromoteOutcome {
   stats: ImportStats;
+  /** With `braintrust:PROJECT`: the project, pages and rows fetched, retries. */
+  fetched?: BraintrustFetchStats;
   /** Traces not selected by --where. */
   filtered: number;
   /** Traces in which --auto-label found no failure (and were not sampled as golden). */
@@ -69,12 +82,7 @@ export async function collectClusters(
   options: PromoteOptions,
 ): Promise<Omit<PromoteOutcome, 'written' | 'duplicates'>> {
   const cwd = options.cwd ?? process.cwd();
-  const file = path.resolve(cwd, options.from);
-  try {
-    await access(file);
-  } catch {
-    throw new UsageError(`Cannot read the trace file ${options.from} (in ${cwd}).`);
-  }
+  const { source, format, fetched } = await recordSource(options, cwd);
   if (options.label !== undefined) {
     const parsed = failureModeSchema.safeParse(options.label);
     if (!parsed.success)
@@ -96,11 +104,7 @@ export async function collectClusters(
   // Signatures are computed on scrubbed text, so two traces that differ only by an email share one.
   const signatureScrubber = options.scrub === false ? undefined : options.scrubRules;
 
-  for await (const item of importTraces(
-    file,
-    { format: options.format, assembler: options.assembler },
-    stats,
-  )) {
+  for await (const item of importTraces(source, { format, assembler: options.assembler }, stats)) {
     if ('skipped' in item) {
       options.onSkip?.(item.skipped.position, item.skipped.reason);
       continue;
@@ -141,7 +145,37 @@ export async function collectClusters(
         : failureSignature(label.failure_mode, label.evidence, forSignature);
     clusterer.add({ trace, label, kind, signature, basis } satisfies LabelledTrace);
   }
-  return { stats, filtered, unlabelled, clusters: clusterer.result() };
+  return { stats, fetched, filtered, unlabelled, clusters: clusterer.result() };
+}
+
+/** `--from`: a readable trace file, or a Braintrust project's logs (settings checked before any request). */
+async function recordSource(
+  options: PromoteOptions,
+  cwd: string,
+): Promise<{ source: RecordSource; format: ImportOptions['format']; fetched?: BraintrustFetchStats }> {
+  const project = braintrustProjectOf(options.from);
+  if (project !== undefined) {
+    if (options.format && options.format !== 'auto' && options.format !== 'braintrust')
+      throw new UsageError(
+        `--format ${options.format} does not fit --from ${options.from}: the Braintrust API returns Braintrust rows (leave --format auto).`,
+      );
+    const fetched: BraintrustFetchStats = { api_url: '', pages: 0, rows: 0, retries: 0 };
+    const source = braintrustLogRecords({ ...options.braintrust, project }, fetched);
+    return { source, format: 'braintrust', fetched };
+  }
+  if (options.braintrust?.since !== undefined)
+    throw new UsageError(
+      '--since applies to --from braintrust:PROJECT only; select a file\'s traces by time with --where "start_time>=2026-11-01".',
+    );
+  if (options.braintrust?.limit !== undefined)
+    throw new UsageError('--limit applies to --from braintrust:PROJECT only.');
+  const file = path.resolve(cwd, options.from);
+  try {
+    await access(file);
+  } catch {
+    throw new UsageError(`Cannot read the trace file ${options.from} (in ${cwd}).`);
+  }
+  return { source: file, format: options.format };
 }
 
 /** Deterministic sampling by trace id: the same file gives the same golden set every time. */

@@ -1,7 +1,7 @@
 import { TraceAssembler, type AssemblerOptions, type TraceGroup } from './assemble.js';
 import { braintrustSource, braintrustSpan, isBraintrustRow } from './braintrust.js';
 import { buildTrace, type SourceSpan } from './build.js';
-import { readRecords, type PathSegment } from './json-stream.js';
+import { readRecords, type PathSegment, type RawRecord } from './json-stream.js';
 import {
   isLangfuseObservation,
   isLangfuseTrace,
@@ -56,12 +56,18 @@ type Piece =
   | { format: 'otlp'; piece: OtlpPiece };
 
 /**
- * Import the traces of one file, streaming: yields each assembled trace, and each record it could not
- * use with its position and reason (unknown shape, malformed JSON, a span without ids, a span that
- * arrived after its trace was complete). `stats` is filled as it goes.
+ * Where records come from: a trace file's path, or records already read (e.g. pages of the Braintrust
+ * API, see `braintrustLogRecords`), each with the position its messages name.
+ */
+export type RecordSource = string | AsyncIterable<RawRecord>;
+
+/**
+ * Import the traces of one file (or record source), streaming: yields each assembled trace, and each
+ * record it could not use with its position and reason (unknown shape, malformed JSON, a span without
+ * ids, a span that arrived after its trace was complete). `stats` is filled as it goes.
  */
 export async function* importTraces(
-  file: string,
+  source: RecordSource,
   options: ImportOptions = {},
   stats?: ImportStats,
 ): AsyncGenerator<ImportItem> {
@@ -99,7 +105,7 @@ export async function* importTraces(
     yield* emit(result);
   }
 
-  for await (const record of readRecords(file)) {
+  for await (const record of typeof source === 'string' ? readRecords(source) : source) {
     if ('error' in record) {
       yield skip(record.position, record.error);
       if (record.fatal) break;

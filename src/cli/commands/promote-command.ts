@@ -18,8 +18,8 @@ export function collect(value: string, previous: string[]): string[] {
 export function addSourceOptions(command: Command): Command {
   return command
     .requiredOption(
-      '--from <file>',
-      'trace file: Braintrust logs (JSON/JSONL), OTLP/JSON, Langfuse export, or normalised JSONL',
+      '--from <source>',
+      'trace file (Braintrust logs JSON/JSONL, OTLP/JSON, Langfuse export, normalised JSONL), or braintrust:PROJECT (name or id; needs BRAINTRUST_API_KEY)',
     )
     .addOption(
       new Option('--format <format>', 'input format').choices(['auto', ...TRACE_FORMATS]).default('auto'),
@@ -105,6 +105,12 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
     .option('--expected <json>', 'an expected value (JSON) for every row, e.g. the reviewed correct answer')
     .option('--tag <tag>', 'tag every row (repeatable)', collect, [])
     .option('--origin-url-template <template>', 'origin.url, e.g. https://viewer/{object_id}/{id}')
+    .option('--since <iso>', 'with --from braintrust:PROJECT: only rows created at or after this time')
+    .option(
+      '--limit <n>',
+      'with --from braintrust:PROJECT: fetch at most N rows (spans)',
+      positiveInt('--limit'),
+    )
     .option('--json', 'print the outcome as JSON')
     .action(async (opts) => {
       let expected: unknown;
@@ -119,6 +125,12 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
       const options: PromoteOptions = {
         from: opts.from,
         format: opts.format,
+        // The API key and URL come from BRAINTRUST_API_KEY / BRAINTRUST_API_URL: keys stay off command lines.
+        braintrust: {
+          since: opts.since,
+          limit: opts.limit,
+          onRetry: opts.json ? undefined : (m) => process.stderr.write(`braintrust: ${m}\n`),
+        },
         label: opts.label,
         autoLabel: !!opts.autoLabel,
         review: opts.review,
@@ -144,6 +156,11 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
       }
       const s = outcome.stats;
       const out: string[] = [];
+      const f = outcome.fetched;
+      if (f)
+        out.push(
+          `fetched ${f.rows} row(s) in ${f.pages} page(s) of BTQL from project ${f.project_name ? `${f.project_name} (${f.project_id})` : f.project_id} at ${f.api_url}${f.retries ? ` (${f.retries} retried request(s))` : ''}`,
+        );
       out.push(
         `imported ${s.imported} trace(s) from ${opts.from} (${s.format ?? 'no recognised format'}), skipped ${s.skipped} record(s)`,
       );
@@ -174,6 +191,7 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
 function summary(outcome: Awaited<ReturnType<typeof promoteTraces>>) {
   return {
     ...outcome.stats,
+    ...(outcome.fetched ? { fetched: outcome.fetched } : {}),
     filtered: outcome.filtered,
     unlabelled: outcome.unlabelled,
     clusters: outcome.clusters.length,
