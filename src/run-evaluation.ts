@@ -83,9 +83,9 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
       );
       result.vs_baseline = compareWith ? classifyCase(result, compareWith.cases.get(result.id)) : null;
       aggregator.add(result, scorers);
+      progress.tick(result.passed || result.status === 'skipped');
       writer.write(result);
       junit.write(result);
-      progress.tick(result.passed || result.status === 'skipped');
     });
   } catch (error) {
     await writer.abort();

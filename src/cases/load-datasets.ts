@@ -44,12 +44,13 @@ export async function scanDatasets(
   select?: (c: LoadedCase['case'], dataset: string) => boolean,
 ): Promise<DatasetScan & { selected: number; modes: string[] }> {
   const problems: string[] = [];
-  const firstSeen = new Map<string, string>();
+  // id → where it was first seen, packed as fileIndex * 2^32 + line: one number per row, not a string.
+  const firstSeen = new Map<string, number>();
   const digest = createHash('sha256');
   let count = 0;
   let selected = 0;
   const modes = new Set<string>();
-  for (const file of files) {
+  for (const [fileIndex, file] of files.entries()) {
     for await (const rows of readJsonlRows(file, cwd, digest))
       for (const row of rows) {
         if (problems.length >= MAX_PROBLEMS) break;
@@ -57,11 +58,13 @@ export async function scanDatasets(
           problems.push(`${file}:${row.line}: ${row.problem}`);
           continue;
         }
-        const where = `${file}:${row.line}`;
         const id = row.value.id;
         const previous = firstSeen.get(id);
-        if (previous) problems.push(`${where}: duplicate id "${id}" (first defined at ${previous})`);
-        else firstSeen.set(id, where);
+        if (previous === undefined) firstSeen.set(id, fileIndex * 2 ** 32 + row.line);
+        else {
+          const first = `${files[Math.floor(previous / 2 ** 32)]}:${previous % 2 ** 32}`;
+          problems.push(`${file}:${row.line}: duplicate id "${id}" (first defined at ${first})`);
+        }
         count++;
         if (!select || select(row.value, file)) {
           selected++;

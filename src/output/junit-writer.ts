@@ -1,10 +1,9 @@
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { ChunkFile } from './chunk-file.js';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseResult, Results } from '../run/results.js';
 import { junitCase, junitHead, junitSuiteClose, junitSuiteOpen, junitTail } from '../report/junit.js';
-
-const CHUNK = 1 << 16;
 
 /**
  * Writes junit.xml while the run streams: each case's <testcase> goes to its failure mode's temporary
@@ -12,7 +11,7 @@ const CHUNK = 1 << 16;
  * at the end. Memory stays flat, and nothing is parsed back from results.json.
  */
 export class JunitWriter {
-  private readonly parts = new Map<string, { file: string; stream: WriteStream; buffer: string }>();
+  private readonly parts = new Map<string, ChunkFile>();
 
   constructor(private readonly outDir: string) {}
 
@@ -20,25 +19,17 @@ export class JunitWriter {
   write(result: CaseResult): void {
     let part = this.parts.get(result.failure_mode);
     if (!part) {
-      const file = path.join(this.outDir, `.junit-${process.pid}-${this.parts.size}.part`);
-      part = { file, stream: createWriteStream(file), buffer: '' };
+      part = new ChunkFile(path.join(this.outDir, `.junit-${process.pid}-${this.parts.size}.part`));
       this.parts.set(result.failure_mode, part);
     }
-    part.buffer += junitCase(result);
-    if (part.buffer.length >= CHUNK) {
-      part.stream.write(part.buffer);
-      part.buffer = '';
-    }
+    part.append(junitCase(result));
   }
 
   /** Write `junit.xml` atomically from the parts; returns its path. */
   async finish(results: Omit<Results, 'cases'>, name = 'junit.xml'): Promise<string> {
     const target = path.join(this.outDir, name);
     const temp = `${target}.${process.pid}.tmp`;
-    for (const part of this.parts.values()) {
-      part.stream.end(part.buffer);
-      await new Promise<void>((resolve, reject) => part.stream.once('finish', resolve).once('error', reject));
-    }
+    for (const part of this.parts.values()) part.close();
     const out = createWriteStream(temp);
     out.write(junitHead(results));
     for (const [mode, summary] of Object.entries(results.failure_modes)) {
@@ -46,7 +37,7 @@ export class JunitWriter {
       const part = this.parts.get(mode);
       if (part) {
         await new Promise<void>((resolve, reject) => {
-          const input = createReadStream(part.file);
+          const input = createReadStream(part.path);
           input.on('error', reject).on('end', resolve);
           input.pipe(out, { end: false });
         });
@@ -58,15 +49,15 @@ export class JunitWriter {
       out.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );
     await rename(temp, target);
-    await this.abort();
+    for (const part of this.parts.values()) await rm(part.path, { force: true });
     return target;
   }
 
   /** Remove the part files. */
   async abort(): Promise<void> {
     for (const part of this.parts.values()) {
-      part.stream.destroy();
-      await rm(part.file, { force: true });
+      part.close();
+      await rm(part.path, { force: true });
     }
   }
 }

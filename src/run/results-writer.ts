@@ -1,11 +1,9 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { CaseResult, Results } from './results.js';
-
-/** Bytes buffered before a write: one syscall per chunk rather than per case. */
-const CHUNK = 1 << 16;
+import { ChunkFile } from '../output/chunk-file.js';
 
 /**
  * Streams case results to disk as they come and assembles results.json at the end, so memory does not
@@ -13,14 +11,11 @@ const CHUNK = 1 << 16;
  * never sees half a results.json.
  */
 export class ResultsWriter {
-  private readonly casesFile: string;
-  private readonly stream: WriteStream;
-  private buffer = '';
+  private readonly cases: ChunkFile;
   private count = 0;
 
   constructor(private readonly outDir: string) {
-    this.casesFile = path.join(outDir, `.cases-${process.pid}-${Date.now()}.jsonl`);
-    this.stream = createWriteStream(this.casesFile);
+    this.cases = new ChunkFile(path.join(outDir, `.cases-${process.pid}-${Date.now()}.jsonl`));
   }
 
   /** Create the output directory and the writer. */
@@ -29,23 +24,14 @@ export class ResultsWriter {
     return new ResultsWriter(outDir);
   }
 
-  /** Append one case result. */
+  /** Append one case result (one line of results.json's `cases` array). */
   write(result: CaseResult): void {
-    this.buffer += (this.count++ ? ',\n' : '\n') + JSON.stringify(result);
-    if (this.buffer.length >= CHUNK) this.flush();
-  }
-
-  private flush(): void {
-    if (this.buffer) this.stream.write(this.buffer);
-    this.buffer = '';
+    this.cases.append((this.count++ ? ',\n' : '\n') + JSON.stringify(result));
   }
 
   /** Write `results.json` (header fields, every streamed case, usage) atomically; returns its path. */
   async finish(results: Omit<Results, 'cases'>, name = 'results.json'): Promise<string> {
-    this.flush();
-    await new Promise<void>((resolve, reject) =>
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    this.cases.close();
     const target = path.join(this.outDir, name);
     const temp = `${target}.${process.pid}.tmp`;
     const { usage, omitted_cases: _omitted, ...head } = results;
@@ -53,7 +39,7 @@ export class ResultsWriter {
     const out = createWriteStream(temp);
     out.write(headJson.slice(0, -1) + ',"cases":[');
     await new Promise<void>((resolve, reject) => {
-      const input = createReadStream(this.casesFile);
+      const input = createReadStream(this.cases.path);
       input.on('error', reject);
       input.on('end', resolve);
       input.pipe(out, { end: false });
@@ -63,13 +49,13 @@ export class ResultsWriter {
       out.end((error?: Error | null) => (error ? reject(error) : resolve())),
     );
     await rename(temp, target);
-    await rm(this.casesFile, { force: true });
+    await rm(this.cases.path, { force: true });
     return target;
   }
 
   /** Drop the temporary file without writing results (e.g. when the run was aborted). */
   async abort(): Promise<void> {
-    this.stream.destroy();
-    await rm(this.casesFile, { force: true });
+    this.cases.close();
+    await rm(this.cases.path, { force: true });
   }
 }

@@ -15,7 +15,7 @@ export async function* readLineBatches(
   file: string,
   onChunk?: (chunk: string) => void,
 ): AsyncGenerator<NumberedLine[]> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 14 });
   let rest = '';
   let lineNumber = 0;
   let first = true;
