@@ -4,6 +4,7 @@ import type { Threshold } from './config/config-schema.js';
 import type { ResolvedScorer } from './run/resolve-scorers.js';
 import type { Task } from './run/tasks/task.js';
 import { runCase, type CaseUsage } from './run/run-case.js';
+import { DeadlineQueue } from './run/deadline-queue.js';
 import { runPoolBatched } from './run/run-pool.js';
 import { ResultsAggregator } from './run/aggregate.js';
 import { ResultsWriter } from './run/results-writer.js';
@@ -11,7 +12,7 @@ import { checkComparable, classifyCase, type BaselineIndex } from './run/compare
 import { decideOverall, type FailOn } from './run/gate.js';
 import { buildOriginUrl, type OriginLinkSettings } from './run/origin-url.js';
 import { silentProgress, type Progress } from './run/progress.js';
-import type { CaseResult, Fingerprint, Results } from './run/results.js';
+import type { Fingerprint, Results } from './run/results.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { JunitWriter } from './output/junit-writer.js';
 import { writeAtomic } from './output/write-atomic.js';
@@ -67,7 +68,13 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     judge_cost_usd: 0,
   };
   const progress = input.progress ?? silentProgress;
-  const runOptions = { trials: input.trials, trialPassRate: input.trialPassRate, timeoutMs: input.timeoutMs };
+  const deadlines = new DeadlineQueue(input.timeoutMs);
+  const runOptions = {
+    trials: input.trials,
+    trialPassRate: input.trialPassRate,
+    timeoutMs: input.timeoutMs,
+    deadlines,
+  };
   const batches = Array.isArray(input.cases) ? oneBatch(input.cases) : input.cases;
 
   try {
@@ -75,7 +82,7 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
       const scorers = input.scorersByMode.get(loaded.case.metadata.failure_mode);
       if (!scorers)
         throw new Error(`no scorers resolved for failure mode "${loaded.case.metadata.failure_mode}"`);
-      const result = (await runCase(loaded, input.task, scorers, runOptions, usage)) as CaseResult;
+      const result = await runCase(loaded, input.task, scorers, runOptions, usage);
       result.origin_url = buildOriginUrl(
         loaded.case.origin,
         loaded.case.metadata.source_span_id,
@@ -92,6 +99,7 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     await junit.abort();
     throw error;
   } finally {
+    deadlines.close();
     progress.done();
     await input.task.close();
   }

@@ -27,7 +27,11 @@ export function junitTail(): string {
 
 /** One <testcase>: failed cases carry <failure>, errored ones <error>, skipped ones <skipped/>. */
 export function junitCase(c: CaseResult): string {
-  const attrs = `name="${escapeXml(c.id)}" classname="tracegate.${escapeXml(c.failure_mode)}" file="${escapeXml(c.dataset)}" line="${c.line}" time="${(c.duration_ms / 1000).toFixed(3)}"`;
+  const attrs = `name="${escapeXml(c.id)}" classname="tracegate.${escapeXml(c.failure_mode)}" file="${escapeXml(c.dataset)}" line="${c.line}" time="${seconds(c.duration_ms)}"`;
+  // Most cases pass: return before building the failure detail.
+  if (c.status === 'passed') return `    <testcase ${attrs}/>\n`;
+  if (c.status === 'skipped')
+    return `    <testcase ${attrs}><skipped message="${escapeXml(c.reasons[0] ?? 'skipped')}"/></testcase>\n`;
   const detail = [
     ...c.reasons,
     c.origin_url ? `origin: ${c.origin_url}` : '',
@@ -35,12 +39,16 @@ export function junitCase(c: CaseResult): string {
   ]
     .filter(Boolean)
     .join('\n');
-  if (c.status === 'passed') return `    <testcase ${attrs}/>\n`;
-  if (c.status === 'skipped')
-    return `    <testcase ${attrs}><skipped message="${escapeXml(c.reasons[0] ?? 'skipped')}"/></testcase>\n`;
   const tag = c.status === 'errored' ? 'error' : 'failure';
   const message = escapeXml(c.error ?? c.reasons[0] ?? c.status);
   return `    <testcase ${attrs}><${tag} message="${message}" type="${escapeXml(c.failure_mode)}">${escapeXml(detail)}</${tag}></testcase>\n`;
+}
+
+/** Whole milliseconds as seconds with three decimals, without toFixed (called once per case). */
+function seconds(ms: number): string {
+  const whole = Math.round(ms);
+  const frac = whole % 1000;
+  return `${(whole - frac) / 1000}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
 }
 
 /** The whole junit.xml for a Results object whose `cases` are complete: one testsuite per failure mode. */

@@ -1,61 +1,48 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import type { CaseResult, Results } from './results.js';
 import { ChunkFile } from '../output/chunk-file.js';
 
 /**
- * Streams case results to disk as they come and assembles results.json at the end, so memory does not
- * grow with the number of cases. The final file is written to a temporary name and renamed: a reader
- * never sees half a results.json.
+ * Streams case results straight into results.json as they come, so memory does not grow with the number
+ * of cases and nothing is copied at the end: the file opens with `{"version":1,"cases":[`, each case is
+ * one line of that array, and the aggregates (known only at the end) follow it. JSON readers do not care
+ * about key order. The file is written under a temporary name and renamed: a reader never sees half of it.
  */
 export class ResultsWriter {
-  private readonly cases: ChunkFile;
+  private readonly file: ChunkFile;
+  private readonly target: string;
   private count = 0;
 
-  constructor(private readonly outDir: string) {
-    this.cases = new ChunkFile(path.join(outDir, `.cases-${process.pid}-${Date.now()}.jsonl`));
+  constructor(outDir: string, name = 'results.json') {
+    this.target = path.join(outDir, name);
+    this.file = new ChunkFile(`${this.target}.${process.pid}.tmp`);
+    this.file.append('{"version":1,"cases":[');
   }
 
   /** Create the output directory and the writer. */
-  static async open(outDir: string): Promise<ResultsWriter> {
+  static async open(outDir: string, name?: string): Promise<ResultsWriter> {
     await mkdir(outDir, { recursive: true });
-    return new ResultsWriter(outDir);
+    return new ResultsWriter(outDir, name);
   }
 
   /** Append one case result (one line of results.json's `cases` array). */
   write(result: CaseResult): void {
-    this.cases.append((this.count++ ? ',\n' : '\n') + JSON.stringify(result));
+    this.file.append((this.count++ ? ',\n' : '\n') + JSON.stringify(result));
   }
 
-  /** Write `results.json` (header fields, every streamed case, usage) atomically; returns its path. */
-  async finish(results: Omit<Results, 'cases'>, name = 'results.json'): Promise<string> {
-    this.cases.close();
-    const target = path.join(this.outDir, name);
-    const temp = `${target}.${process.pid}.tmp`;
-    const { usage, omitted_cases: _omitted, ...head } = results;
-    const headJson = JSON.stringify(head);
-    const out = createWriteStream(temp);
-    out.write(headJson.slice(0, -1) + ',"cases":[');
-    await new Promise<void>((resolve, reject) => {
-      const input = createReadStream(this.cases.path);
-      input.on('error', reject);
-      input.on('end', resolve);
-      input.pipe(out, { end: false });
-    });
-    out.write(`\n],"usage":${JSON.stringify(usage)}}\n`);
-    await new Promise<void>((resolve, reject) =>
-      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
-    await rename(temp, target);
-    await rm(this.cases.path, { force: true });
-    return target;
+  /** Close the `cases` array, write the aggregates after it, and rename into place; returns the path. */
+  async finish(results: Omit<Results, 'cases'>): Promise<string> {
+    const { version: _version, omitted_cases: _omitted, ...rest } = results;
+    this.file.append(`\n],${JSON.stringify(rest).slice(1)}\n`);
+    this.file.close();
+    await rename(this.file.path, this.target);
+    return this.target;
   }
 
   /** Drop the temporary file without writing results (e.g. when the run was aborted). */
   async abort(): Promise<void> {
-    this.cases.close();
-    await rm(this.cases.path, { force: true });
+    this.file.close();
+    await rm(this.file.path, { force: true });
   }
 }

@@ -3,16 +3,25 @@ import type { Score } from '../../scorers/types.js';
 import type { ResolvedScorer } from './resolve-scorers.js';
 import { LazyAbortContext, TaskError, type Task, type TaskResult } from './tasks/task.js';
 import type { CaseResult } from './results.js';
+import { DeadlineQueue } from './deadline-queue.js';
 
 /** How one case is run: trials, the pass rate over trials it needs, and the per-trial timeout. */
 export interface RunCaseOptions {
   trials: number;
   trialPassRate: number;
   timeoutMs: number;
+  /** Shared timeouts for the run (one timer for all cases); created per call when absent. */
+  deadlines?: DeadlineQueue;
 }
 
 type TrialOutcome =
-  | { kind: 'passed' | 'failed' | 'skipped'; scores: Score[]; reasons: string[]; result: TaskResult }
+  /** `values[i]` is scorer i's clamped score (null: not applicable). */
+  | {
+      kind: 'passed' | 'failed' | 'skipped';
+      values: Array<number | null>;
+      reasons: string[];
+      result: TaskResult;
+    }
   | { kind: 'errored'; error: string };
 
 /** Judge usage reported by judge scorers in `metadata.judge_usage`. */
@@ -34,11 +43,13 @@ export async function runCase(
   scorers: ResolvedScorer[],
   options: RunCaseOptions,
   usage: CaseUsage,
-): Promise<Omit<CaseResult, 'origin_url' | 'vs_baseline'>> {
+): Promise<CaseResult> {
   const started = performance.now();
   const c = loaded.case;
-  const sums: Record<string, { total: number; n: number }> = {};
-  for (const s of scorers) sums[s.name] = { total: 0, n: 0 };
+  // Per scorer position (scorers are the same list every trial): arrays, not a keyed object per case.
+  const totals = new Array<number>(scorers.length).fill(0);
+  const counts = new Array<number>(scorers.length).fill(0);
+  const deadlines = options.deadlines ?? new DeadlineQueue(options.timeoutMs);
   let passedTrials = 0;
   let skippedTrials = 0;
   let erroredTrials = 0;
@@ -47,17 +58,18 @@ export async function runCase(
   let lastOutput: unknown;
 
   for (let trial = 0; trial < options.trials; trial++) {
-    const outcome = await runTrial(loaded, task, scorers, options.timeoutMs, usage);
+    const outcome = await runTrial(loaded, task, scorers, options.timeoutMs, deadlines, usage);
     if (outcome.kind === 'errored') {
       erroredTrials++;
       lastError = outcome.error;
       continue;
     }
     lastOutput = outcome.result.output;
-    for (const score of outcome.scores) {
-      if (typeof score.score === 'number') {
-        sums[score.name].total += score.score;
-        sums[score.name].n++;
+    for (let i = 0; i < outcome.values.length; i++) {
+      const value = outcome.values[i];
+      if (typeof value === 'number') {
+        totals[i] += value;
+        counts[i]++;
       }
     }
     if (outcome.kind === 'passed') passedTrials++;
@@ -65,8 +77,9 @@ export async function runCase(
     else reasons = outcome.reasons;
   }
 
+  if (!options.deadlines) deadlines.close();
   const scores: Record<string, number | null> = {};
-  for (const [name, { total, n }] of Object.entries(sums)) scores[name] = n ? total / n : null;
+  for (let i = 0; i < scorers.length; i++) scores[scorers[i].name] = counts[i] ? totals[i] / counts[i] : null;
   const counted = options.trials - skippedTrials;
   const passRate = counted ? passedTrials / counted : 0;
   const skipped = skippedTrials === options.trials;
@@ -95,10 +108,14 @@ export async function runCase(
     flaky: passedTrials > 0 && passedTrials < counted,
     error: status === 'errored' ? lastError : null,
     reasons: passed ? [] : reasons,
+    // Filled in by the caller; present from the start so every result has one shape (JSON.stringify's
+    // fast path, and no hidden-class changes per case).
+    origin_url: null,
+    vs_baseline: null,
     hash: loaded.hash,
     kind: c.metadata.kind ?? 'failure',
     duration_ms: Math.round(performance.now() - started),
-    ...(passed ? {} : { output_excerpt: excerpt(lastOutput) }),
+    output_excerpt: passed ? undefined : excerpt(lastOutput),
   };
 }
 
@@ -107,12 +124,18 @@ async function runTrial(
   task: Task,
   scorers: ResolvedScorer[],
   timeoutMs: number,
+  deadlines: DeadlineQueue,
   usage: CaseUsage,
 ): Promise<TrialOutcome> {
   const c = loaded.case;
   let result: TaskResult;
   try {
-    result = await callWithTimeout(task, c.input, loaded, timeoutMs);
+    const context = new LazyAbortContext();
+    result = await deadlines.race(task.run(c.input, c, context), () => {
+      const error = new TaskError(`timed out after ${timeoutMs} ms`);
+      context.abort(error);
+      return error;
+    });
   } catch (error) {
     return { kind: 'errored', error: error instanceof Error ? error.message : String(error) };
   }
@@ -131,16 +154,19 @@ async function runTrial(
     retrieved: result.retrieved ?? c.context?.retrieved,
   } as Parameters<ResolvedScorer['fn']>[0];
 
-  const scores: Score[] = [];
+  const values: Array<number | null> = new Array(scorers.length);
   const reasons: string[] = [];
   let blockingScored = 0;
   let blockingSkipped = 0;
   let blockingCount = 0;
   let failed = false;
-  for (const scorer of scorers) {
+  for (let i = 0; i < scorers.length; i++) {
+    const scorer = scorers[i];
     let score: Score;
     try {
-      score = await scorer.fn(args);
+      // Await only what is a promise: most code scorers are synchronous, and an await costs a tick.
+      const returned = scorer.fn(args);
+      score = returned instanceof Promise ? await returned : returned;
     } catch (error) {
       return { kind: 'errored', error: `scorer ${scorer.name} threw: ${(error as Error).message}` };
     }
@@ -159,7 +185,7 @@ async function runTrial(
       usage.judge_calls++;
       usage.judge_cost_usd += judgeUsage.cost_usd ?? 0;
     }
-    scores.push({ name: scorer.name, score: value, metadata: score.metadata });
+    values[i] = value;
     if (scorer.mode !== 'blocking') continue;
     blockingCount++;
     if (value === null) {
@@ -173,37 +199,11 @@ async function runTrial(
     }
   }
   if (blockingCount > 0 && blockingScored === 0) {
-    if (blockingSkipped > 0) return { kind: 'skipped', scores, reasons, result };
+    if (blockingSkipped > 0) return { kind: 'skipped', values, reasons, result };
     failed = true;
     reasons.push('no blocking scorer applied to this case (all returned null)');
   }
-  return { kind: failed ? 'failed' : 'passed', scores, reasons, result };
-}
-
-function callWithTimeout(
-  task: Task,
-  input: unknown,
-  loaded: LoadedCase,
-  timeoutMs: number,
-): Promise<TaskResult> {
-  const context = new LazyAbortContext();
-  return new Promise<TaskResult>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const error = new TaskError(`timed out after ${timeoutMs} ms`);
-      context.abort(error);
-      reject(error);
-    }, timeoutMs);
-    task.run(input, loaded.case, context).then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
+  return { kind: failed ? 'failed' : 'passed', values, reasons, result };
 }
 
 /** One line from a scorer's metadata: its reason, rationale, or first listed error. */
