@@ -75,6 +75,13 @@ export class DeadlineQueue {
     this.timer = this.arm();
   }
 
+  /** Deadlines still listed (finished ones not yet dropped included): stays near the concurrency. */
+  get listed(): number {
+    let n = 0;
+    for (let d = this.head; d; d = d.next) n++;
+    return n;
+  }
+
   /** Stop the timer (the run is over); deadlines still pending never fire. */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
