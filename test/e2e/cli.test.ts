@@ -1,27 +1,12 @@
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { jsonl, makeTempProject, row } from '../helpers/temp-project.js';
+import { cli, repo } from '../helpers/cli.js';
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(repo, 'bin/tracegate.js');
 const echoApp = path.join(repo, 'test/fixtures/tasks/echo-app.mjs');
-
-/** Run the real CLI (compiled lib/, built by `npm test`'s pretest) and collect its output. */
-function cli(args: string[], cwd = repo): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('tracegate eval on the demo', () => {
   let out: string;

@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { cli as runCli } from '../helpers/cli.js';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,6 @@ import { startBraintrustServer, type BraintrustServer } from '../servers/braintr
 import { supportTrace } from './generate.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(repo, 'bin/tracegate.js');
 
 const KEY = 'sk-test-braintrust-0123456789';
 const PROJECT_ID = 'a1b2c3d4-0000-4000-8000-000000000001';
@@ -302,20 +302,8 @@ test('--since and --limit are refused with a file, --format must fit, --since mu
 
 // ---- The real CLI, as a user runs it ----
 
-function cli(
-  args: string[],
-  env: Record<string, string | undefined>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: Record<string, string | undefined> = { ...process.env, CI: 'true', ...env };
-  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: dir, env: childEnv as NodeJS.ProcessEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function cli(args: string[], env: Record<string, string | undefined>) {
+  return runCli(args, dir, env);
 }
 
 beforeAll(() => {

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
+import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 
 /** One request the fake received. */
@@ -40,16 +41,6 @@ export interface BraintrustServer {
   /** Queue failures: each answers the next matching request(s), in order. */
   fail(failure: ScriptedFailure): void;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (text += chunk));
-    req.on('end', () => resolve(text));
-    req.on('error', reject);
-  });
 }
 
 /** A BTQL string literal's value: `'a\'b'` → `a'b`. */

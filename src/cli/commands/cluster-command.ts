@@ -2,7 +2,8 @@ import { Command } from 'commander';
 import { collectClusters } from '../../promote/promote.js';
 import { clusterExample } from '../../promote/cluster.js';
 import { parseScrubPattern, Scrubber } from '../../promote/scrub.js';
-import { addSourceOptions, collect, positiveInt, skipPrinter } from './promote-command.js';
+import { addSourceOptions, skipPrinter } from './promote-command.js';
+import { collect, positiveInt } from '../options.js';
 import type { CliState } from './index.js';
 
 /** `tracegate cluster`: failure clusters of a trace file with their size, time range and an example. */

@@ -2,18 +2,8 @@ import { Command, Option } from 'commander';
 import { evaluate } from '../../evaluate.js';
 import { renderTerminalSummary } from '../../report/terminal.js';
 import { createProgress } from '../../run/progress.js';
-import { UsageError } from '../../errors.js';
+import { collect, positiveInt } from '../options.js';
 import type { CliState } from './index.js';
-
-/** Parse a whole number option, naming the flag in the error. */
-export function intOption(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new UsageError(`${flag} "${value}": expected a whole number ≥ 1`);
-    return n;
-  };
-}
 
 /** `tracegate eval`: run the datasets against the task, gate, write results.json, report.md, junit.xml. */
 export function registerEvalCommand(program: Command, state: CliState): void {
@@ -25,9 +15,9 @@ export function registerEvalCommand(program: Command, state: CliState): void {
     .option('--datasets <glob>', 'dataset glob (default: datasets/**/*.jsonl)')
     .option('--baseline <results.json>', 'results.json from the main branch to compare with')
     .option('--out <dir>', 'output directory (default: .tracegate)')
-    .option('--trials <n>', 'runs per case', intOption('--trials'))
-    .option('--concurrency <n>', 'cases in flight at once', intOption('--concurrency'))
-    .option('--timeout <ms>', 'per-case timeout in milliseconds', intOption('--timeout'))
+    .option('--trials <n>', 'runs per case', positiveInt('--trials'))
+    .option('--concurrency <n>', 'cases in flight at once', positiveInt('--concurrency'))
+    .option('--timeout <ms>', 'per-case timeout in milliseconds', positiveInt('--timeout'))
     .option('--shard <K/N>', 'run shard K of N (stable by case id)')
     .option(
       '--filter <key=value>',
@@ -72,8 +62,4 @@ export function registerEvalCommand(program: Command, state: CliState): void {
       }
       state.exitCode = outcome.exitCode;
     });
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { collect, positiveInt } from '../options.js';
 import { stableStringify } from '../../util/stable-json.js';
 import { UsageError } from '../../errors.js';
 import { TRACE_FORMATS } from '../../traces/trace.js';
@@ -9,10 +10,6 @@ import type { CliState } from './index.js';
 
 /** The most skipped records listed one by one; the count is always printed. */
 const MAX_LISTED = 20;
-
-export function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
 
 /** Options `promote` and `cluster` share: where traces come from and which ones count. */
 export function addSourceOptions(command: Command): Command {
@@ -35,15 +32,6 @@ export function addSourceOptions(command: Command): Command {
       'records a trace may stay silent before it counts as complete',
       positiveInt('--window'),
     );
-}
-
-export function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new UsageError(`${flag} "${value}": expected a whole number ≥ 1`);
-    return n;
-  };
 }
 
 function fraction(value: string): number {
