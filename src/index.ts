@@ -50,13 +50,43 @@ export { escapeXml } from './report/xml-escape.js';
 export { stableStringify, sha256 } from './util/stable-json.js';
 export { UsageError } from './errors.js';
 export type { Score, ScorerArgs, ScorerFn, ScorerDefinition, ScorerContext } from '../scorers/types.js';
-export { traceSchema, TRACE_FORMATS, type Trace, type TraceFormat, type TraceSpan, type TraceToolCall, type TraceChunk, type Feedback, type ImportItem } from './traces/trace.js';
+export {
+  traceSchema,
+  TRACE_FORMATS,
+  type Trace,
+  type TraceFormat,
+  type TraceSpan,
+  type TraceToolCall,
+  type TraceChunk,
+  type Feedback,
+  type ImportItem,
+} from './traces/trace.js';
 export { importTraces, detectRecordFormat, type ImportOptions, type ImportStats } from './traces/import.js';
 export { readRecords, detectLayout, JsonSplitter } from './traces/json-stream.js';
 export { TraceAssembler, type AssemblerOptions } from './traces/assemble.js';
-export { promoteTraces, collectClusters, clusterToRow, type PromoteOptions, type PromoteOutcome } from './promote/promote.js';
-export { Clusterer, completeness, REPRESENTATIVE_POLICIES, type Cluster, type LabelledTrace, type RepresentativePolicy } from './promote/cluster.js';
-export { proposeLabel, reviewedLabel, traceChecks, scorerChecks, type Evidence, type Label } from './promote/label.js';
+export {
+  promoteTraces,
+  collectClusters,
+  clusterToRow,
+  type PromoteOptions,
+  type PromoteOutcome,
+} from './promote/promote.js';
+export {
+  Clusterer,
+  completeness,
+  REPRESENTATIVE_POLICIES,
+  type Cluster,
+  type LabelledTrace,
+  type RepresentativePolicy,
+} from './promote/cluster.js';
+export {
+  proposeLabel,
+  reviewedLabel,
+  traceChecks,
+  scorerChecks,
+  type Evidence,
+  type Label,
+} from './promote/label.js';
 export { failureSignature, questionTemplate, questionText } from './promote/signature.js';
 export { Scrubber, BUILTIN_SCRUB_RULES, parseScrubPattern, type ScrubRule } from './promote/scrub.js';
 export { parseWhere, parseWhereAll } from './promote/where.js';
