@@ -9,4 +9,5 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: ['TS151001'] } }],
   },
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/reporters/plain-summary.js'],
 };
