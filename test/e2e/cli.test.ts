@@ -4,7 +4,8 @@ import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jsonl, makeTempProject, row } from '../helpers/temp-project.js';
-import { cli, repo } from '../helpers/cli.js';
+import { bin, cli, repo } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
 
 const echoApp = path.join(repo, 'test/fixtures/tasks/echo-app.mjs');
 
@@ -179,6 +180,53 @@ describe('tracegate eval with process and HTTP tasks', () => {
     p.cleanup();
   });
 });
+
+describe('tracegate eval interrupted', () => {
+  it('exits 130 on Ctrl-C and stops the cmd: task process it started', async () => {
+    const p = makeTempProject({
+      'tracegate.config.json': {
+        task: `cmd:node ${echoApp}`,
+        timeout_ms: 60_000,
+        failure_modes: { x: { scorers: ['exact-match'] } },
+      },
+      'datasets/a.jsonl': jsonl([row('h', 'x', { input: { question: 'hang' }, expected: 'x' })]),
+    });
+    const pidFile = path.join(p.dir, 'app.pid');
+    const child = spawn(process.execPath, [bin, 'eval'], {
+      cwd: p.dir,
+      env: { ...process.env, ECHO_APP_PID_FILE: pidFile, ECHO_APP_STAY_UP: '1' },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const appPid = await waitFor(() => Number(readFileSync(pidFile, 'utf8')));
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(appPid)).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    await waitFor(() => !alive(appPid) || undefined);
+    p.cleanup();
+  });
+});
+
+/** Poll until `read` returns a truthy value without throwing (5 s at most). */
+async function waitFor<T>(read: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      const value = read();
+      if (value) return value;
+    } catch {
+      // not there yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting');
+}
 
 describe('tracegate merge', () => {
   it('merges shard results into one results.json, report.md and junit.xml', async () => {

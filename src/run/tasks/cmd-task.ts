@@ -35,6 +35,11 @@ export function createCmdTask(spec: string, command: string, cwd: string): Task 
 
   function start(): ChildProcessWithoutNullStreams {
     const proc = spawn(command, { cwd, shell: true, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group (detached) lets us kill the shell and what it started together, but also means
+    // a Ctrl-C in the terminal does not reach it: kill it when this process exits, however it exits.
+    const killOnExit = () => kill(proc);
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.removeListener('exit', killOnExit));
     stderrTail = '';
     proc.stderr.setEncoding('utf8');
     proc.stderr.on('data', (chunk: string) => {
