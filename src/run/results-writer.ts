@@ -2,6 +2,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseResult, Results } from './results.js';
 import { ChunkFile } from '../output/chunk-file.js';
+import { serializeCaseResult } from './serialize-case.js';
 
 /**
  * Streams case results straight into results.json as they come, so memory does not grow with the number
@@ -28,7 +29,7 @@ export class ResultsWriter {
 
   /** Append one case result (one line of results.json's `cases` array). */
   write(result: CaseResult): void {
-    this.file.append((this.count++ ? ',\n' : '\n') + JSON.stringify(result));
+    this.file.append((this.count++ ? ',\n' : '\n') + serializeCaseResult(result));
   }
 
   /** Close the `cases` array, write the aggregates after it, and rename into place; returns the path. */
