@@ -5,6 +5,10 @@ import { LazyAbortContext, TaskError, type Task, type TaskResult } from './tasks
 import type { CaseResult } from './results.js';
 import { DeadlineQueue } from './deadline-queue.js';
 
+const EMPTY_NUMBERS: number[] = [];
+/** Shared by every passing case (nothing mutates a result's reasons); frozen to keep it that way. */
+const NO_REASONS: string[] = Object.freeze([]) as unknown as string[];
+
 /** How one case is run: trials, the pass rate over trials it needs, and the per-trial timeout. */
 export interface RunCaseOptions {
   trials: number;
@@ -46,9 +50,12 @@ export async function runCase(
 ): Promise<CaseResult> {
   const started = performance.now();
   const c = loaded.case;
-  // Per scorer position (scorers are the same list every trial): arrays, not a keyed object per case.
-  const totals = new Array<number>(scorers.length).fill(0);
-  const counts = new Array<number>(scorers.length).fill(0);
+  // Per scorer position (scorers are the same list every trial). With one trial (the usual case) the
+  // trial's own values are the means, and no per-case sums are allocated.
+  const single = options.trials === 1;
+  const totals = single ? EMPTY_NUMBERS : new Array<number>(scorers.length).fill(0);
+  const counts = single ? EMPTY_NUMBERS : new Array<number>(scorers.length).fill(0);
+  let singleValues: Array<number | null> | undefined;
   const deadlines = options.deadlines ?? new DeadlineQueue(options.timeoutMs);
   let passedTrials = 0;
   let skippedTrials = 0;
@@ -65,13 +72,15 @@ export async function runCase(
       continue;
     }
     lastOutput = outcome.result.output;
-    for (let i = 0; i < outcome.values.length; i++) {
-      const value = outcome.values[i];
-      if (typeof value === 'number') {
-        totals[i] += value;
-        counts[i]++;
+    if (single) singleValues = outcome.values;
+    else
+      for (let i = 0; i < outcome.values.length; i++) {
+        const value = outcome.values[i];
+        if (typeof value === 'number') {
+          totals[i] += value;
+          counts[i]++;
+        }
       }
-    }
     if (outcome.kind === 'passed') passedTrials++;
     else if (outcome.kind === 'skipped') skippedTrials++;
     else reasons = outcome.reasons;
@@ -79,7 +88,9 @@ export async function runCase(
 
   if (!options.deadlines) deadlines.close();
   const scores: Record<string, number | null> = {};
-  for (let i = 0; i < scorers.length; i++) scores[scorers[i].name] = counts[i] ? totals[i] / counts[i] : null;
+  for (let i = 0; i < scorers.length; i++) {
+    scores[scorers[i].name] = single ? (singleValues?.[i] ?? null) : counts[i] ? totals[i] / counts[i] : null;
+  }
   const counted = options.trials - skippedTrials;
   const passRate = counted ? passedTrials / counted : 0;
   const skipped = skippedTrials === options.trials;
@@ -107,7 +118,7 @@ export async function runCase(
     pass_rate: passRate,
     flaky: passedTrials > 0 && passedTrials < counted,
     error: status === 'errored' ? lastError : null,
-    reasons: passed ? [] : reasons,
+    reasons: passed ? NO_REASONS : reasons,
     // Filled in by the caller; present from the start so every result has one shape (JSON.stringify's
     // fast path, and no hidden-class changes per case).
     origin_url: null,
