@@ -377,6 +377,20 @@ describe('tracegate promote --from braintrust:PROJECT (real process)', () => {
     expect(again.stdout).toMatch(/0 new row\(s\), 1 already promoted/);
   });
 
+  test('cluster reads the same source, with --since and --limit', async () => {
+    const r = await cli(['cluster', '--from', 'braintrust:support-prod', '--limit', '9', '--json'], env());
+    expect(r.code).toBe(0);
+    const btql = cliServer.requests.filter((q) => q.url.startsWith('/btql'));
+    // The server caps pages at 4 rows: 4 + 4 + 1, each request asking only for what the limit leaves.
+    expect(btql.map((q) => q.btql?.limit)).toEqual(['9', '5', '1']);
+    const out = JSON.parse(r.stdout);
+    expect(out.records).toBe(9);
+    expect(out.clusters.length).toBeGreaterThan(0);
+    for (const c of out.clusters) expect(c.size).toBeGreaterThan(0);
+    const bad = await cli(['cluster', '--from', 'braintrust:support-prod', '--since', 'yesterday'], env());
+    expect(bad.code).toBe(2);
+  });
+
   test('--json reports the fetch; --limit caps it', async () => {
     const r = await cli([...args, '--limit', '9', '--dry-run', '--json'], env());
     expect(r.code).toBe(0);

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { collectClusters } from '../../promote/promote.js';
 import { clusterExample } from '../../promote/cluster.js';
 import { parseScrubPattern, Scrubber } from '../../promote/scrub.js';
-import { addSourceOptions, skipPrinter } from './promote-command.js';
+import { addSourceOptions, braintrustSourceOptions, skipPrinter } from './promote-command.js';
 import { collect, positiveInt } from '../options.js';
 import type { CliState } from './index.js';
 
@@ -30,6 +30,7 @@ export function registerClusterCommand(program: Command, state: CliState): void 
       const result = await collectClusters({
         from: opts.from,
         format: opts.format,
+        braintrust: braintrustSourceOptions(opts),
         label: opts.label,
         autoLabel: !opts.label,
         where: opts.where,

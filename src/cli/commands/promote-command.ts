@@ -31,7 +31,26 @@ export function addSourceOptions(command: Command): Command {
       '--window <records>',
       'records a trace may stay silent before it counts as complete',
       positiveInt('--window'),
+    )
+    .option('--since <iso>', 'with --from braintrust:PROJECT: only rows created at or after this time')
+    .option(
+      '--limit <n>',
+      'with --from braintrust:PROJECT: fetch at most N rows (spans)',
+      positiveInt('--limit'),
     );
+}
+
+/** The Braintrust fetch settings from the source options (key and URL come from the environment). */
+export function braintrustSourceOptions(opts: { since?: string; limit?: number; json?: boolean }): {
+  since?: string;
+  limit?: number;
+  onRetry?: (message: string) => void;
+} {
+  return {
+    since: opts.since,
+    limit: opts.limit,
+    onRetry: opts.json ? undefined : (m) => process.stderr.write(`braintrust: ${m}\n`),
+  };
 }
 
 function fraction(value: string): number {
@@ -93,12 +112,6 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
     .option('--expected <json>', 'an expected value (JSON) for every row, e.g. the reviewed correct answer')
     .option('--tag <tag>', 'tag every row (repeatable)', collect, [])
     .option('--origin-url-template <template>', 'origin.url, e.g. https://viewer/{object_id}/{id}')
-    .option('--since <iso>', 'with --from braintrust:PROJECT: only rows created at or after this time')
-    .option(
-      '--limit <n>',
-      'with --from braintrust:PROJECT: fetch at most N rows (spans)',
-      positiveInt('--limit'),
-    )
     .option('--json', 'print the outcome as JSON')
     .action(async (opts) => {
       let expected: unknown;
@@ -114,11 +127,7 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         from: opts.from,
         format: opts.format,
         // The API key and URL come from BRAINTRUST_API_KEY / BRAINTRUST_API_URL: keys stay off command lines.
-        braintrust: {
-          since: opts.since,
-          limit: opts.limit,
-          onRetry: opts.json ? undefined : (m) => process.stderr.write(`braintrust: ${m}\n`),
-        },
+        braintrust: braintrustSourceOptions(opts),
         label: opts.label,
         autoLabel: !!opts.autoLabel,
         review: opts.review,
