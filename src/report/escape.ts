@@ -37,16 +37,6 @@ export function safeLinkUrl(url: string | null | undefined): string | null {
     );
 }
 
-/** Escape text for XML attributes and bodies, dropping characters XML 1.0 cannot carry. */
-export function escapeXml(text: string): string {
-  return text
-    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
 
 /** A code span for trusted-but-odd text (task specs, paths): no backticks or line breaks can escape it. */
 export function codeSpan(text: string, maxLength = 120): string {
