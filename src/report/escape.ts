@@ -37,7 +37,6 @@ export function safeLinkUrl(url: string | null | undefined): string | null {
     );
 }
 
-
 /** A code span for trusted-but-odd text (task specs, paths): no backticks or line breaks can escape it. */
 export function codeSpan(text: string, maxLength = 120): string {
   const t = text.length > maxLength ? text.slice(0, maxLength) + '…' : text;
