@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { retrievedChunkSchema, toolCallSchema } from '../cases/regression-case.js';
 
 /**
  * The one normalised shape every importer produces: a root span plus its children, with what a
@@ -38,28 +39,18 @@ export const traceSpanSchema = z
   .passthrough();
 export type TraceSpan = z.infer<typeof traceSpanSchema>;
 
-/** One tool call: name, arguments (object, or the raw string when it is not valid JSON), result or error. */
-export const traceToolCallSchema = z
-  .object({
-    name: z.string(),
-    id: z.string().optional(),
-    arguments: z.unknown().optional(),
-    result: z.unknown().optional(),
-    error: z.string().optional(),
-    span_id: z.string().optional(),
-  })
-  .passthrough();
+/**
+ * One tool call: name, arguments (object, or the raw string when it is not valid JSON), result or error.
+ * The dataset row's tool call plus the span it came from; a trace's error is always text.
+ */
+export const traceToolCallSchema = toolCallSchema.extend({
+  error: z.string().optional(),
+  span_id: z.string().optional(),
+});
 export type TraceToolCall = z.infer<typeof traceToolCallSchema>;
 
-/** One retrieved chunk, in rank order. */
-export const traceChunkSchema = z
-  .object({
-    id: z.string(),
-    text: z.string().optional(),
-    score: z.number().optional(),
-    span_id: z.string().optional(),
-  })
-  .passthrough();
+/** One retrieved chunk, in rank order: the dataset row's chunk plus the span it came from. */
+export const traceChunkSchema = retrievedChunkSchema.extend({ span_id: z.string().optional() });
 export type TraceChunk = z.infer<typeof traceChunkSchema>;
 
 /** User feedback or an online score attached to the trace. */
