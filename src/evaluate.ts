@@ -13,7 +13,8 @@ import type { Fingerprint, Results } from './run/results.js';
 import { parseShard, shardOf } from './run/shard.js';
 import { parseCaseFilters } from './run/case-filter.js';
 import { runEvaluation } from './run-evaluation.js';
-import { UsageError } from './errors.js';
+import { environmentError, UsageError } from './errors.js';
+import { clearStaleOutputs } from './output/stale-outputs.js';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
 export interface EvaluateOptions {
@@ -63,6 +64,11 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     failOn: options.failOn ?? config.fail_on,
   };
   validateNumbers(settings);
+  // The baseline is read first (it may be the previous results.json in the output directory), then the
+  // previous outputs go: a run that fails from here on (a bad dataset, a task that cannot start) must not
+  // leave an older results.json, perhaps `passed: true`, looking like its own.
+  const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
+  clearStaleOutputs(settings.out);
 
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const filter = options.filters?.length ? parseCaseFilters(options.filters) : undefined;
@@ -71,8 +77,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
 
   // Datasets resolve against the working directory; task and scorer paths against the config's directory.
   const files = await findDatasetFiles(settings.datasets, cwd);
-  const scan = await scanDatasets(files, cwd, select);
-  const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
+  const scan = await scanDatasets(files, cwd, select, { maxLineBytes: config.max_line_bytes });
 
   const judgeKey = options.judge?.apiKey ?? process.env[config.judge?.api_key_env ?? 'OPENAI_API_KEY'];
   const resolver = new ScorerResolver(config, {
@@ -97,7 +102,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   const task = await createTask(settings.task, configDir);
 
   async function* selectedBatches() {
-    for await (const batch of readCaseBatches(files, cwd)) {
+    for await (const batch of readCaseBatches(files, cwd, { maxLineBytes: config.max_line_bytes })) {
       const kept = shard || filter ? batch.filter((loaded) => select(loaded.case, loaded.dataset)) : batch;
       if (kept.length) yield kept;
     }
@@ -147,9 +152,15 @@ export async function readBaseline(file: string): Promise<BaselineIndex> {
     throw new UsageError(`Baseline not found: ${file}`, [
       'Pass the results.json saved by a run on main, or omit --baseline.',
     ]);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw environmentError(error, 'read the baseline', file);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`Baseline ${file} is not valid JSON: ${(error as Error).message}`);
   }

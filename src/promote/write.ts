@@ -4,6 +4,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stableStringify } from '../util/stable-json.js';
 import type { RegressionCase } from '../cases/regression-case.js';
+import { UsageError } from '../errors.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
@@ -58,9 +59,10 @@ export async function withFileLock<T>(
     }
     if (await removeIfStale(lockPath, staleMs)) continue;
     if (Date.now() - started > timeoutMs) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for the lock ${lockPath}; remove it if no tracegate process is running.`,
-      );
+      const holder = await readFile(lockPath, 'utf8').catch(() => '');
+      throw new UsageError(`Timed out after ${timeoutMs} ms waiting for the lock ${lockPath}.`, [
+        `It is held by ${holder.trim() || 'another process'}: wait for that tracegate process to finish and run again; remove the lock file only if no tracegate process is running.`,
+      ]);
     }
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 200);

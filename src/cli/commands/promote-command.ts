@@ -146,6 +146,15 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         onSkip: opts.json ? undefined : skips.onSkip,
       };
       const outcome = await promoteTraces(options);
+      if (outcome.stats.imported === 0) {
+        // Nothing to promote is not success: a wrong file, a wrong --format or an empty export.
+        throw new UsageError(
+          `No usable trace in ${opts.from}: ${outcome.stats.records} record(s) read, ${outcome.stats.skipped} skipped${outcome.stats.format ? ` (format ${outcome.stats.format})` : ' (no recognised format)'}.`,
+          [
+            'Check that the file is a trace export (Braintrust logs, OTLP/JSON, Langfuse, normalised JSONL) and pass --format if auto-detection guessed wrong.',
+          ],
+        );
+      }
       if (opts.json) {
         process.stdout.write(JSON.stringify(summary(outcome), null, 2) + '\n');
         state.exitCode = 0;

@@ -15,7 +15,7 @@ export interface ModuleTaskOptions {
    * helps CPU-bound synchronous tasks, and limits how many cases one stuck worker takes down with it.
    */
   workers?: number;
-  /** How long a worker may ignore a timed-out case's abort before it is terminated (ms, default 1000). */
+  /** How long a worker may ignore a timed-out case's abort before it is terminated (ms, default 500). */
   stuckGraceMs?: number;
 }
 
