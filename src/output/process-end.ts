@@ -1,3 +1,5 @@
+import { constants } from 'node:os';
+
 /** How the process is ending while a run is still in progress. */
 export type ProcessEnd = { kind: 'signal'; signal: NodeJS.Signals } | { kind: 'exit'; code: number };
 
@@ -20,7 +22,12 @@ export function onProcessEnd(onEnd: (end: ProcessEnd) => void): () => void {
     done = true;
     onEnd(end);
   };
-  const onExit = (code: number) => fire({ kind: 'exit', code });
+  let signalled: NodeJS.Signals | undefined;
+  // The CLI's own signal handler runs before ours and exits with 128 + the signal's number.
+  const onExit = (code: number) => {
+    const signal = signalled ?? signalOfExitCode(code);
+    fire(signal ? { kind: 'signal', signal } : { kind: 'exit', code });
+  };
   const handlers = new Map<NodeJS.Signals, () => void>();
   const release = () => {
     process.removeListener('exit', onExit);
@@ -29,6 +36,7 @@ export function onProcessEnd(onEnd: (end: ProcessEnd) => void): () => void {
   };
   for (const signal of SIGNALS) {
     const handler = () => {
+      signalled = signal;
       const others = process.listenerCount(signal) > 1;
       if (others) return; // the program's own handler exits; `exit` then calls onEnd
       fire({ kind: 'signal', signal });
@@ -43,4 +51,11 @@ export function onProcessEnd(onEnd: (end: ProcessEnd) => void): () => void {
     done = true;
     release();
   };
+}
+
+/** SIGTERM for 143 and the like: how shells (and the CLI's entry) report death by a signal. */
+function signalOfExitCode(code: number): NodeJS.Signals | undefined {
+  if (code <= 128) return undefined;
+  const entry = Object.entries(constants.signals).find(([, n]) => n === code - 128);
+  return entry && SIGNALS.includes(entry[0] as NodeJS.Signals) ? (entry[0] as NodeJS.Signals) : undefined;
 }

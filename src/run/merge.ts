@@ -84,9 +84,17 @@ export function mergeResults(shards: Results[], failOn: FailOn = 'both'): Result
     m.reasons = decided.reasons;
   }
   const sorted = Object.fromEntries(Object.entries(modes).sort(([a], [b]) => a.localeCompare(b)));
+  const interrupted = shards.filter((s) => s.interrupted);
   return {
     version: 1,
-    passed: decideOverall(Object.values(sorted).map((m) => m.verdict)),
+    // A shard that did not finish (interrupted) holds partial results: the merge can never pass.
+    passed: !interrupted.length && decideOverall(Object.values(sorted).map((m) => m.verdict)),
+    ...(interrupted.length
+      ? {
+          interrupted: true,
+          interrupted_reason: `shard(s) ${interrupted.map((s) => s.shard ?? '?').join(', ')} did not finish: ${interrupted[0].interrupted_reason ?? 'interrupted'}`,
+        }
+      : {}),
     started_at: shards.map((s) => s.started_at).sort()[0],
     duration_ms: Math.max(...shards.map((s) => s.duration_ms)),
     task: shards[0].task,

@@ -155,6 +155,13 @@ function describeBadByte(bytes: Buffer): string {
       high = mid - 1;
     }
   }
-  const at = Math.min(low, bytes.length - 1);
+  let at = Math.min(low, bytes.length - 1);
+  // The valid prefix may end inside a character whose next byte broke it: point at that character's start.
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, low));
+  } catch {
+    while (at > 0 && (bytes[at - 1] & 0xc0) === 0x80) at--;
+    if (at > 0 && bytes[at - 1] >= 0xc0) at--;
+  }
   return `byte 0x${bytes[at].toString(16).padStart(2, '0')} at byte ${at + 1} of the line`;
 }
