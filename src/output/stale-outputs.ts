@@ -20,7 +20,7 @@ export function clearStaleOutputs(outDir: string): void {
     names = readdirSync(outDir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw environmentError(error, 'read the output directory', outDir);
+    throw environmentError(error, 'use the output directory', outDir);
   }
   for (const name of names) {
     const temp = TEMP_FILE.exec(name);
