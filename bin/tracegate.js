@@ -35,20 +35,23 @@ process.on('exit', (code) => {
 main(process.argv).then(
   (code) => {
     finished = true;
-    if (outputClosed && code === 0) {
-      code = 2;
-      try {
-        process.stderr.write(
-          'tracegate: output was cut short (EPIPE: the reading end of the pipe closed); the files the command wrote are complete (see --out, default .tracegate/); pipe into a program that reads everything, or redirect to a file\n',
-        );
-      } catch {
-        // stderr is the closed pipe as well
+    // A failed write reports its EPIPE on the next tick, after this promise callback: look one turn later.
+    setImmediate(() => {
+      if (outputClosed && code === 0) {
+        code = 2;
+        try {
+          process.stderr.write(
+            'tracegate: output was cut short (EPIPE: the reading end of the pipe closed); the files the command wrote are complete (see --out, default .tracegate/); pipe into a program that reads everything, or redirect to a file\n',
+          );
+        } catch {
+          // stderr is the closed pipe as well
+        }
       }
-    }
-    // Let stdout/stderr drain (process.exit can cut piped output short); the unref'd timer only fires
-    // if something, e.g. a user's task module, keeps the event loop alive.
-    process.exitCode = code;
-    setTimeout(() => process.exit(code), 500).unref();
+      // Let stdout/stderr drain (process.exit can cut piped output short); the unref'd timer only fires
+      // if something, e.g. a user's task module, keeps the event loop alive.
+      process.exitCode = code;
+      setTimeout(() => process.exit(code), 500).unref();
+    });
   },
   (error) => {
     finished = true;
