@@ -15,6 +15,8 @@ export interface ReadLinesOptions {
   onChunk?: (chunk: Buffer) => void;
   /** Longest line accepted, in bytes (default DEFAULT_MAX_LINE_BYTES). */
   maxLineBytes?: number;
+  /** Bytes per read (default 64 KiB); tests use tiny chunks to put line ends on every boundary. */
+  chunkBytes?: number;
 }
 
 /** 64 MiB: far above any real dataset row, far below what one JavaScript string can hold (~512 MiB). */
@@ -38,15 +40,17 @@ export async function* readLineBatches(
   file: string,
   options: ReadLinesOptions | ((chunk: Buffer) => void) = {},
 ): AsyncGenerator<NumberedLine[]> {
-  const { onChunk, maxLineBytes = DEFAULT_MAX_LINE_BYTES } =
-    typeof options === 'function' ? { onChunk: options } : options;
-  const stream = createReadStream(file, { highWaterMark: 1 << 16 });
+  const {
+    onChunk,
+    maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+    chunkBytes = 1 << 16,
+  } = typeof options === 'function' ? { onChunk: options } : options;
+  const stream = createReadStream(file, { highWaterMark: chunkBytes });
   // The current, unfinished line: its pieces (joined once, when its newline arrives) and byte count.
   let pieces: Buffer[] = [];
   let pendingBytes = 0;
   let tooLong = false;
   let lineNumber = 0;
-  let first = true;
 
   const tooLongProblem = () =>
     `line is longer than the maximum of ${maxLineBytes} bytes (max_line_bytes); split the row, or raise "max_line_bytes" in tracegate.config`;
@@ -57,21 +61,19 @@ export async function* readLineBatches(
     if (tooLong || pendingBytes + tail.length > maxLineBytes) {
       batch.push({ text: '', line: lineNumber, problem: tooLongProblem() });
     } else {
-      batch.push(decodeLine(pieces.length ? Buffer.concat([...pieces, tail]) : tail, lineNumber));
+      let bytes = pieces.length ? Buffer.concat([...pieces, tail]) : tail;
+      // A UTF-8 byte order mark opens line 1 (the first line always ends here, whatever the chunking).
+      if (lineNumber === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+        bytes = bytes.subarray(3);
+      batch.push(decodeLine(bytes, lineNumber));
     }
     pieces = [];
     pendingBytes = 0;
     tooLong = false;
   };
 
-  for await (const raw of stream as AsyncIterable<Buffer>) {
-    onChunk?.(raw);
-    let chunk = raw;
-    if (first) {
-      first = false;
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf)
-        chunk = chunk.subarray(3);
-    }
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    onChunk?.(chunk);
     const firstNewline = chunk.indexOf(NEWLINE);
     if (firstNewline === -1) {
       // No line ends in this chunk: it all belongs to the unfinished line.
