@@ -87,7 +87,7 @@ export function decideVerdict(
 ): { verdict: Verdict; reasons: string[] } {
   const { failOn, onSkipped } = gatePolicy(policy);
   if (figures.cases === 0) {
-    const reason = 'no cases: configured, but no dataset row has this failure_mode';
+    const reason = 'no cases: configured, but no dataset row has this failure mode';
     return figures.requireCases
       ? { verdict: 'fail', reasons: [`${reason} (require_cases: true)`] }
       : { verdict: 'warn', reasons: [reason] };
