@@ -112,6 +112,8 @@ async function runEvaluation(settings: ActionSettings, notes: string[]) {
     shard: settings.shard,
     filters: settings.filters,
     failOn: settings.failOn,
+    onSkipped: settings.onSkipped,
+    allowEmpty: settings.allowEmpty,
     originUrlTemplate: settings.originUrlTemplate,
     judge: { apiKey: settings.judgeApiKey, baseUrl: settings.judgeBaseUrl },
     progress: (total) => {
@@ -131,7 +133,13 @@ async function mergeShards(settings: ActionSettings) {
     import('../output/merge-files.js'),
   ]);
   const failOn = settings.failOn ?? (await loadConfig(cwd, settings.config)).config.fail_on;
-  const outcome = await mergeResultFiles(settings.merge, { cwd, out: settings.out ?? '.tracegate', failOn });
+  const outcome = await mergeResultFiles(settings.merge, {
+    cwd,
+    out: settings.out ?? '.tracegate',
+    failOn,
+    onSkipped: settings.onSkipped,
+    allowEmpty: settings.allowEmpty,
+  });
   logSummary(outcome.results);
   return outcome;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { mergeResults } from '../run/merge.js';
 import type { Results } from '../run/results.js';
-import type { FailOn } from '../run/gate.js';
+import type { GatePolicy } from '../run/gate.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import { renderJunit } from '../report/junit.js';
 import { parseResults } from '../run/results-schema.js';
@@ -24,7 +24,7 @@ export interface MergeOutcome {
  */
 export async function mergeResultFiles(
   patterns: string[],
-  options: { cwd: string; out: string; failOn: FailOn },
+  options: { cwd: string; out: string } & Partial<GatePolicy>,
 ): Promise<MergeOutcome> {
   const files = (
     await glob(patterns, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: true })
@@ -35,6 +35,7 @@ export async function mergeResultFiles(
     );
   }
   const shards: Results[] = [];
+  const names = files.map((f) => path.relative(options.cwd, f) || f);
   for (const file of files) {
     let raw: unknown;
     try {
@@ -45,7 +46,12 @@ export async function mergeResultFiles(
     const parsed = parseResults(raw, file);
     shards.push(parsed);
   }
-  const results = mergeResults(shards, options.failOn);
+  // The same checks for the CLI and the action: one file per shard 1..N of one run, else a UsageError.
+  const results = mergeResults(
+    shards,
+    { failOn: options.failOn, onSkipped: options.onSkipped, allowEmpty: options.allowEmpty },
+    names,
+  );
   const out = path.resolve(options.cwd, options.out);
   await mkdir(out, { recursive: true });
   const paths = {

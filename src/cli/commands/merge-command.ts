@@ -11,15 +11,27 @@ export function registerMergeCommand(program: Command, state: CliState): void {
     .argument('<results...>', 'results.json files (or globs) of the shards')
     .option('--out <dir>', 'output directory', '.tracegate')
     .addOption(
-      new Option('--fail-on <what>', 'what fails the gate')
-        .choices(['regression', 'threshold', 'both', 'never'])
-        .default('both'),
+      new Option('--fail-on <what>', "what fails the gate (default: the shards' own setting)").choices([
+        'regression',
+        'threshold',
+        'both',
+        'never',
+      ]),
     )
+    .addOption(
+      new Option(
+        '--on-skipped <what>',
+        "what a case no scorer could check does (default: the shards' own setting, else fail)",
+      ).choices(['fail', 'warn']),
+    )
+    .option('--allow-empty', 'let a merged run with no case pass')
     .action(async (files: string[], opts) => {
       const { results, paths } = await mergeResultFiles(files, {
         cwd: process.cwd(),
         out: opts.out,
         failOn: opts.failOn,
+        onSkipped: opts.onSkipped,
+        allowEmpty: opts.allowEmpty,
       });
       process.stdout.write(renderTerminalSummary(results));
       process.stdout.write(
