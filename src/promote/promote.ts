@@ -149,7 +149,7 @@ export async function collectClusters(
 }
 
 /** `--from`: a readable trace file, or a Braintrust project's logs (settings checked before any request). */
-async function recordSource(
+export async function recordSource(
   options: PromoteOptions,
   cwd: string,
 ): Promise<{ source: RecordSource; format: ImportOptions['format']; fetched?: BraintrustFetchStats }> {
