@@ -169,6 +169,11 @@ export async function recordSource(
     );
   if (options.braintrust?.limit !== undefined)
     throw new UsageError('--limit applies to --from braintrust:PROJECT only.');
+  const f = options.braintrust?.filters;
+  if (options.braintrust?.until !== undefined || f?.scores?.length || f?.feedback?.length || f?.tags?.length)
+    throw new UsageError(
+      "--until, --score, --feedback and --with-tag apply to --from braintrust:PROJECT only (they filter in BTQL); select a file's traces with --where.",
+    );
   const file = path.resolve(cwd, options.from);
   try {
     await access(file);
