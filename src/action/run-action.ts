@@ -127,16 +127,13 @@ async function runEvaluation(settings: ActionSettings, notes: string[]) {
 
 async function mergeShards(settings: ActionSettings) {
   const cwd = settings.workingDirectory;
-  // Merging runs no task and no scorer: only the config (for fail_on) and the merge code are loaded.
-  const [{ loadConfig }, { mergeResultFiles }] = await Promise.all([
-    import('../config/load-config.js'),
-    import('../output/merge-files.js'),
-  ]);
-  const failOn = settings.failOn ?? (await loadConfig(cwd, settings.config)).config.fail_on;
+  // Merging runs no task and no scorer: only the config (for the gate's rules) and the merge code load.
+  const { mergeResultFiles } = await import('../output/merge-files.js');
   const outcome = await mergeResultFiles(settings.merge, {
     cwd,
     out: settings.out ?? '.tracegate',
-    failOn,
+    config: settings.config,
+    failOn: settings.failOn,
     onSkipped: settings.onSkipped,
     allowEmpty: settings.allowEmpty,
   });

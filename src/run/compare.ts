@@ -85,7 +85,8 @@ export function checkComparable(current: Fingerprint, baseline: BaselineIndex): 
   if (coverage && baseline.cases.size > 0) {
     if (coverage.matched === 0) {
       info.comparable = false;
-      notes.push(
+      // First: it explains every other difference.
+      notes.unshift(
         `no case id matched the baseline (${baseline.cases.size} baseline cases): a baseline from another project or dataset?`,
       );
     } else if (coverage.missing.length > 0) {

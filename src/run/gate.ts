@@ -87,7 +87,7 @@ export function decideVerdict(
 ): { verdict: Verdict; reasons: string[] } {
   const { failOn, onSkipped } = gatePolicy(policy);
   if (figures.cases === 0) {
-    const reason = 'no cases: configured, but no dataset row has this failure_mode';
+    const reason = 'no cases: configured, but no dataset row has this failure mode';
     return figures.requireCases
       ? { verdict: 'fail', reasons: [`${reason} (require_cases: true)`] }
       : { verdict: 'warn', reasons: [reason] };
@@ -106,9 +106,11 @@ export function decideVerdict(
       ? 'no case could be scored'
       : `${figures.skipped} of ${figures.cases} cases skipped`;
     const reason = `not checked: ${what} — ${describeSkipReasons(figures.skipReasons)}`;
-    if (onSkipped === 'fail') failing.push(reason);
-    else if (allSkipped) return { verdict: 'skipped', reasons: [`${reason} (on_skipped: warn)`] };
-    else warnings.push(`${reason} (on_skipped: warn)`);
+    // `fail_on: never` means nothing fails this run (a shard whose merge job decides): it only warns.
+    const relaxed = onSkipped === 'warn' ? 'on_skipped: warn' : failOn === 'never' ? 'fail_on: never' : null;
+    if (!relaxed) failing.push(reason);
+    else if (allSkipped) return { verdict: 'skipped', reasons: [`${reason} (${relaxed})`] };
+    else warnings.push(`${reason} (${relaxed})`);
   }
   const thresholdMiss: string[] = [];
   if (figures.pass_rate !== null && figures.pass_rate < threshold.pass_rate) {

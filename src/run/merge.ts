@@ -67,7 +67,7 @@ export function checkShardSet(shards: Results[], names: string[] = shards.map((_
 /**
  * Merge the results of shards (`--shard K/N` runs) into one Results: the set is checked first
  * (checkShardSet), then cases concatenated, per-mode counters summed, rates and verdicts recomputed by the
- * gate with the shards' own gate settings unless `policy` overrides them. Pure.
+ * gate under `policy` (fail-closed defaults for what it leaves unset). Pure.
  */
 export function mergeResults(
   shards: Results[],
@@ -76,13 +76,9 @@ export function mergeResults(
 ): Results {
   if (shards.length === 0) throw new UsageError('Nothing to merge: no results file was given.');
   checkShardSet(shards, names);
-  const given = typeof policy === 'string' ? { failOn: policy } : (policy ?? {});
-  const recorded = shards[0].gate;
-  const rules = gatePolicy({
-    failOn: given.failOn ?? recorded?.fail_on,
-    onSkipped: given.onSkipped ?? recorded?.on_skipped,
-    allowEmpty: given.allowEmpty ?? recorded?.allow_empty,
-  });
+  // The merge job's own rules decide (flag, else config, else the fail-closed defaults), never the shards':
+  // shards commonly run with `fail_on: never` so that the merge job decides.
+  const rules = gatePolicy(policy);
   const cases: CaseResult[] = [];
   for (const shard of shards) for (const c of shard.cases) cases.push(c);
   const modes: Record<string, FailureModeSummary> = {};

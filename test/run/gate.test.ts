@@ -159,7 +159,7 @@ describe('decideVerdict', () => {
       'both',
       none,
       'warn',
-      /^no cases: configured, but no dataset row has this failure_mode$/,
+      /^no cases: configured, but no dataset row has this failure mode$/,
     ],
     [
       'a configured mode with no case fails with require_cases',
