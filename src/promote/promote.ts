@@ -18,6 +18,8 @@ import { failureSignature } from './signature.js';
 import { parseWhereAll } from './where.js';
 import { appendRows, type PendingRow } from './write.js';
 import { sha256 } from '../util/stable-json.js';
+import type { ScorerResolver } from '../run/resolve-scorers.js';
+import { markVerification, verifyRow } from '../review/verify-row.js';
 
 /** Everything `tracegate promote` and `tracegate cluster` take. */
 export interface PromoteOptions {
@@ -61,6 +63,13 @@ export interface PromoteOptions {
   cwd?: string;
   /** Called for each skipped record as it is found (the CLI prints them). */
   onSkip?: (position: string, reason: string) => void;
+  /**
+   * Rows that prove themselves: replay each failure row's recorded output through its mode's blocking
+   * scorers (from this resolver) and refuse the rows they pass (`unverified`), unless `allowUnverified`
+   * (then written with `metadata.verified: false`). The CLI always verifies; unset, nothing is replayed.
+   */
+  verifyWith?: ScorerResolver;
+  allowUnverified?: boolean;
 }
 
 export interface PromoteOutcome {
@@ -75,12 +84,14 @@ export interface PromoteOutcome {
   /** Rows written (or, with dryRun, that would be), by file. */
   written: Array<{ file: string; rows: RegressionCase[] }>;
   duplicates: Array<{ file: string; id?: string; source_span_id?: string; reason: string }>;
+  /** Rows refused because their mode's blocking scorers pass the recorded failing output. */
+  unverified: Array<{ file: string; basis: string; source_span_id?: string; reason: string }>;
 }
 
 /** Import, select, label and cluster: the part `cluster` and `promote` share. */
 export async function collectClusters(
   options: PromoteOptions,
-): Promise<Omit<PromoteOutcome, 'written' | 'duplicates'>> {
+): Promise<Omit<PromoteOutcome, 'written' | 'duplicates' | 'unverified'>> {
   const cwd = options.cwd ?? process.cwd();
   const { source, format, fetched } = await recordSource(options, cwd);
   if (options.label !== undefined) {
@@ -351,6 +362,7 @@ export async function promoteTraces(options: PromoteOptions): Promise<PromoteOut
   const cwd = options.cwd ?? process.cwd();
   const collected = await collectClusters(options);
   const byFile = new Map<string, PendingRow[]>();
+  const unverified: PromoteOutcome['unverified'] = [];
   for (const cluster of collected.clusters) {
     const row = clusterToRow(cluster, { ...options, scrubRules: await scrubRulesFor(cluster, options) });
     const check = regressionCaseSchema.safeParse({ ...row, id: 'pending' });
@@ -361,6 +373,19 @@ export async function promoteTraces(options: PromoteOptions): Promise<PromoteOut
       );
     }
     const file = targetFile(options.to, row.metadata.failure_mode, cwd);
+    if (options.verifyWith && cluster.kind === 'failure') {
+      const verification = await verifyRow(row, options.verifyWith);
+      if (!verification.verified && !options.allowUnverified) {
+        unverified.push({
+          file: path.relative(cwd, file).split(path.sep).join('/'),
+          basis: cluster.basis,
+          source_span_id: row.metadata.source_span_id,
+          reason: verification.reason,
+        });
+        continue;
+      }
+      markVerification(row, verification);
+    }
     const list = byFile.get(file) ?? [];
     list.push(row);
     byFile.set(file, list);
@@ -374,5 +399,5 @@ export async function promoteTraces(options: PromoteOptions): Promise<PromoteOut
     for (const d of outcome.duplicates)
       duplicates.push({ file: rel, source_span_id: d.row.metadata.source_span_id, reason: d.reason });
   }
-  return { ...collected, written, duplicates };
+  return { ...collected, written, duplicates, unverified };
 }

@@ -3,6 +3,7 @@ import { registerPromoteCommand } from './promote-command.js';
 import { registerClusterCommand } from './cluster-command.js';
 import { registerScoreCommand } from './score-command.js';
 import { registerReviewCommand } from './review-command.js';
+import { registerHarvestCommand } from './harvest-command.js';
 
 /** Shared between the CLI entry and its commands: the exit code a command wants. */
 export interface CliState {
@@ -18,4 +19,5 @@ export function registerExtraCommands(program: Command, state: CliState): void {
   registerClusterCommand(program, state);
   registerScoreCommand(program, state);
   registerReviewCommand(program, state);
+  registerHarvestCommand(program, state);
 }
