@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerPromoteCommand } from './promote-command.js';
 import { registerClusterCommand } from './cluster-command.js';
+import { registerPushCommand } from './push-command.js';
+import { registerPullCommand } from './pull-command.js';
 
 /** Shared between the CLI entry and its commands: the exit code a command wants. */
 export interface CliState {
@@ -14,4 +16,6 @@ export interface CliState {
 export function registerExtraCommands(program: Command, state: CliState): void {
   registerPromoteCommand(program, state);
   registerClusterCommand(program, state);
+  registerPushCommand(program, state);
+  registerPullCommand(program, state);
 }
