@@ -21,6 +21,10 @@ export interface ActionSettings {
   filters: string[];
   out?: string;
   failOn?: FailOnInput;
+  /** What a case no scorer could check does (mirrors `--on-skipped`); undefined: the config decides. */
+  onSkipped?: 'fail' | 'warn';
+  /** Let a run with no case pass (mirrors `--allow-empty`); undefined: the config decides. */
+  allowEmpty?: boolean;
   /** Results files (globs) to merge instead of running an evaluation: the merge job of a sharded matrix. */
   merge: string[];
   githubToken?: string;
@@ -148,6 +152,10 @@ export function getSettings(
     filters,
     out: text('out'),
     failOn: oneOf('fail-on', ['regression', 'threshold', 'both', 'never'] as const),
+    onSkipped: oneOf('on-skipped', ['fail', 'warn'] as const),
+    allowEmpty: ((v) => (v === undefined ? undefined : v === 'true'))(
+      oneOf('allow-empty', ['true', 'false'] as const),
+    ),
     merge: list('merge'),
     githubToken: text('github-token'),
     comment: oneOf('comment', ['always', 'on-failure', 'never'] as const, 'always')!,

@@ -1,5 +1,6 @@
 import type { CaseResult, FailureModeSummary, Results, Verdict } from '../run/results.js';
 import { codeSpan, escapeMarkdown, safeLinkUrl } from './escape.js';
+import { describeSkipReasons } from '../run/gate.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it with room for the action's marker. */
 export const MAX_REPORT_CHARS = 65_000;
@@ -31,6 +32,13 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   const maxChars = options.maxChars ?? MAX_REPORT_CHARS;
   const modes = Object.entries(results.failure_modes);
   const head = [renderVerdictLine(results, modes), '', renderModeTable(modes), ''];
+  // What was not checked, and why, is said under the headline whatever the verdict.
+  const notChecked = modes.filter(([, m]) => m.skipped > 0);
+  if (notChecked.length)
+    head.push(
+      `> ⏭️ **Not checked:** ${notChecked.map(([mode, m]) => `\`${escapeMarkdown(mode)}\` ${m.skipped} of ${m.cases} case(s) — ${escapeMarkdown(describeSkipReasons(m.skip_reasons))}`).join('; ')}.`,
+      '',
+    );
   if (results.baseline && !results.baseline.comparable) {
     head.push(
       `> ⚠️ **Baseline not comparable**, regressions were not checked: ${results.baseline.notes.map((n) => escapeMarkdown(n)).join('; ')}.`,
@@ -105,8 +113,13 @@ function renderVerdictLine(results: Results, modes: Array<[string, FailureModeSu
   if (modes.length === 0) return '### ⚠️ tracegate: no cases ran';
   if (results.passed) {
     const warned = modes.filter(([, m]) => m.verdict === 'warn' || m.verdict === 'skipped').length;
+    const skipped = modes.reduce((n, [, m]) => n + m.skipped, 0);
+    if (skipped > 0)
+      return `### ⚠️ tracegate: passed, but ${skipped} case(s) were not checked (${total} cases)${warned ? ` — ${warned} failure mode(s) with warnings` : ''}`;
     return `### ✅ tracegate: all ${modes.length} failure modes pass (${total} cases)${warned ? ` — ${warned} with warnings` : ''}`;
   }
+  if (failing.length === 0)
+    return `### ❌ tracegate: ${escapeMarkdown((results.gate?.reasons ?? ['the gate failed']).join('; '))}`;
   const regressed = failing.filter(([, m]) => m.regressions > 0);
   const names = failing.map(([mode]) => `\`${escapeMarkdown(mode)}\``).join(', ');
   const regressionNote = regressed.length

@@ -34,6 +34,13 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         'never',
       ]),
     )
+    .addOption(
+      new Option(
+        '--on-skipped <what>',
+        'what a case no scorer could check (e.g. a judge without a key) does: fail the gate (default) or warn',
+      ).choices(['fail', 'warn']),
+    )
+    .option('--allow-empty', 'let a run that selects no case pass (default: exit 2)')
     .option('--origin-url-template <template>', 'link to origin spans, e.g. https://viewer/{object_id}/{id}')
     .option(
       '--braintrust-experiment [name]',
@@ -58,6 +65,8 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         shard: opts.shard,
         filters: opts.filter,
         failOn: opts.failOn,
+        onSkipped: opts.onSkipped,
+        allowEmpty: opts.allowEmpty,
         originUrlTemplate: opts.originUrlTemplate,
         braintrustExperiment: opts.braintrustExperiment,
         baseBranch: opts.baseBranch,

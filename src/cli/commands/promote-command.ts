@@ -6,6 +6,8 @@ import { TRACE_FORMATS } from '../../traces/trace.js';
 import { promoteTraces, type PromoteOptions } from '../../promote/promote.js';
 import { REPRESENTATIVE_POLICIES } from '../../promote/cluster.js';
 import { parseScrubPattern } from '../../promote/scrub.js';
+import { loadConfig } from '../../config/load-config.js';
+import { verificationResolver } from '../../review/verify-row.js';
 import type { CliState } from './index.js';
 import { parseScoreFilter, type ScoreFilter } from '../../braintrust/btql.js';
 
@@ -148,8 +150,14 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
     .option('--expected <json>', 'an expected value (JSON) for every row, e.g. the reviewed correct answer')
     .option('--tag <tag>', 'tag every row (repeatable)', collect, [])
     .option('--origin-url-template <template>', 'origin.url, e.g. https://viewer/{object_id}/{id}')
+    .option('--config <file>', 'tracegate config whose scorers verify each row')
+    .option(
+      '--allow-unverified',
+      "write rows even when their mode's blocking scorers pass the recorded output (metadata.verified: false)",
+    )
     .option('--json', 'print the outcome as JSON')
     .action(async (opts) => {
+      const { config, dir } = await loadConfig(process.cwd(), opts.config);
       let expected: unknown;
       if (opts.expected !== undefined) {
         try {
@@ -180,11 +188,15 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         originUrlTemplate: opts.originUrlTemplate,
         assembler: opts.window ? { idleRecords: opts.window } : undefined,
         onSkip: opts.json ? undefined : skips.onSkip,
+        verifyWith: verificationResolver(config, dir),
+        allowUnverified: !!opts.allowUnverified,
       };
       const outcome = await promoteTraces(options);
+      // A refused row is a check that failed: exit 1, after writing the rows that proved themselves.
+      const refused = outcome.unverified.length ? 1 : 0;
       if (opts.json) {
         process.stdout.write(JSON.stringify(summary(outcome), null, 2) + '\n');
-        state.exitCode = 0;
+        state.exitCode = refused;
         return;
       }
       const s = outcome.stats;
@@ -212,12 +224,18 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         );
       }
       for (const d of outcome.duplicates.slice(0, MAX_LISTED)) out.push(`  unchanged: ${d.reason}`);
+      for (const u of outcome.unverified.slice(0, MAX_LISTED))
+        out.push(`  refused (${u.basis}): ${u.reason}`);
+      if (outcome.unverified.length)
+        process.stderr.write(
+          `tracegate: ${outcome.unverified.length} row(s) refused: their scorers pass the recorded failing output (see above).\n`,
+        );
       if (opts.dryRun) {
         for (const w of outcome.written)
           for (const r of w.rows) process.stdout.write(stableStringify(r) + '\n');
         process.stderr.write(out.join('\n') + '\n(dry run: nothing written)\n');
       } else process.stdout.write(out.join('\n') + '\n');
-      state.exitCode = 0;
+      state.exitCode = refused;
     });
 }
 
@@ -231,5 +249,6 @@ function summary(outcome: Awaited<ReturnType<typeof promoteTraces>>) {
     written: outcome.written.map((w) => ({ file: w.file, ids: w.rows.map((r) => r.id) })),
     rows: outcome.written.flatMap((w) => w.rows),
     duplicates: outcome.duplicates,
+    unverified: outcome.unverified,
   };
 }
