@@ -124,7 +124,9 @@ function originOf(value: unknown): unknown {
 
 /** The normal form two rows are compared in and written as: keys sorted, one line. */
 export function normaliseRow(row: unknown): string {
-  return stableStringify(row);
+  // Through JSON first: objects parsed by fetch's own JSON reader may come from another realm (under a VM,
+  // as in jest), and stableStringify sorts the keys of plain objects of this realm only.
+  return stableStringify(JSON.parse(JSON.stringify(row)));
 }
 
 /** Validate a pulled row like any dataset row; the problem names the Braintrust row. */
