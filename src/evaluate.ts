@@ -15,6 +15,10 @@ import { compileCaseFilters, FilterCoverage } from './run/case-filter.js';
 import { execFileSync } from 'node:child_process';
 import { runEvaluation } from './run-evaluation.js';
 import { UsageError } from './errors.js';
+import { addLinkToResultsFile, startExperimentRun } from './braintrust/experiment.js';
+import { resolveProject } from './braintrust/settings.js';
+import { renderMarkdownReport } from './report/markdown.js';
+import { writeAtomic as writeFileAtomic } from './output/write-atomic.js';
 import type { LoadedCase } from './cases/regression-case.js';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
@@ -37,6 +41,15 @@ export interface EvaluateOptions {
   allowEmpty?: boolean;
   originUrlTemplate?: string;
   judge?: { apiKey?: string; baseUrl?: string };
+  /**
+   * Log the run as a Braintrust experiment (`true`: a generated name). Without `baseline`, the baseline is
+   * the latest experiment on the base branch's merge-base commit or its nearest ancestor that has one.
+   */
+  braintrustExperiment?: string | boolean;
+  /** The branch pull requests merge into, for the experiment baseline (default GITHUB_BASE_REF, else main). */
+  baseBranch?: string;
+  /** Told about the Braintrust baseline search. */
+  onNote?: (message: string) => void;
   /** Progress reporter (default: none). */
   progress?: (total: number) => Progress;
 }
@@ -140,7 +153,21 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
       ? { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null }
       : { model: null, prompt: null },
   };
-  const task = await createTask(settings.task, configDir);
+  // Braintrust after everything local is known to be valid, and before any case runs: a missing or
+  // rejected key fails the run here (exit 2), not after the cases ran.
+  const experiment = options.braintrustExperiment
+    ? await startExperimentRun({
+        cwd,
+        project: resolveProject(undefined, config.braintrust?.project),
+        name: typeof options.braintrustExperiment === 'string' ? options.braintrustExperiment : undefined,
+        fingerprint,
+        findBaseline: !baseline,
+        baseBranch: options.baseBranch,
+        onNote: options.onNote,
+      })
+    : undefined;
+  const created = await createTask(settings.task, configDir);
+  const task = experiment ? experiment.wrapTask(created) : created;
 
   async function* selectedBatches() {
     for await (const batch of readCaseBatches(files, cwd)) {
@@ -154,7 +181,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     task,
     scorersByMode,
     fingerprint,
-    baseline,
+    baseline: baseline ?? experiment?.baseline,
     out: settings.out,
     trials: settings.trials,
     trialPassRate: config.trial_pass_rate,
@@ -173,13 +200,24 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     commit: currentCommit(cwd),
     origin: {
       template: options.originUrlTemplate ?? config.origin_url_template,
-      braintrust: config.braintrust,
+      // Self-hosted deployments: BRAINTRUST_APP_URL and BRAINTRUST_ORG_NAME fill in what the config leaves.
+      braintrust: {
+        ...config.braintrust,
+        app_url: process.env.BRAINTRUST_APP_URL?.trim() || config.braintrust?.app_url,
+        org: config.braintrust?.org ?? (process.env.BRAINTRUST_ORG_NAME?.trim() || undefined),
+      },
     },
     shard: options.shard ?? null,
     progress: options.progress?.(scan.selected),
     startedAt,
     started,
   });
+  if (experiment) {
+    const link = await experiment.finish(outcome.paths.results, files);
+    outcome.results.braintrust_experiment = link;
+    await writeFileAtomic(outcome.paths.results, await addLinkToResultsFile(outcome.paths.results, link));
+    await writeFileAtomic(outcome.paths.report, renderMarkdownReport(outcome.results));
+  }
   return { ...outcome, config };
 }
 

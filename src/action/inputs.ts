@@ -36,6 +36,8 @@ export interface ActionSettings {
   judgeBaseUrl?: string;
   braintrustApiKey?: string;
   braintrustProject?: string;
+  /** `true` for a generated experiment name, a string for a given one; unset = no experiment. */
+  braintrustExperiment?: string | true;
   originUrlTemplate?: string;
 }
 
@@ -163,6 +165,7 @@ export function getSettings(
     judgeBaseUrl: url('judge-base-url', ', e.g. https://api.openai.com/v1'),
     braintrustApiKey: text('braintrust-api-key'),
     braintrustProject: text('braintrust-project'),
+    braintrustExperiment: experimentInput(text('braintrust-experiment')),
     originUrlTemplate: url(
       'origin-url-template',
       ' with {object_type}, {object_id}, {id} or {span_id} placeholders',
@@ -183,4 +186,11 @@ export function secretValues(settings: ActionSettings): string[] {
   return [settings.githubToken, settings.judgeApiKey, settings.braintrustApiKey].filter((s): s is string =>
     Boolean(s),
   );
+}
+
+/** `braintrust-experiment`: '' or 'false' off, 'true' a generated name, anything else the name. */
+function experimentInput(value: string | undefined): string | true | undefined {
+  const v = value?.trim();
+  if (!v || v.toLowerCase() === 'false') return undefined;
+  return v.toLowerCase() === 'true' ? true : v;
 }

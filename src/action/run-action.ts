@@ -116,6 +116,8 @@ async function runEvaluation(settings: ActionSettings, notes: string[]) {
     allowEmpty: settings.allowEmpty,
     originUrlTemplate: settings.originUrlTemplate,
     judge: { apiKey: settings.judgeApiKey, baseUrl: settings.judgeBaseUrl },
+    braintrustExperiment: settings.braintrustExperiment,
+    onNote: (m) => core.info(`braintrust: ${m}`),
     progress: (total) => {
       core.info(`Running ${total} case${total === 1 ? '' : 's'}…`);
       return createProgress(total, process.stdout as NodeJS.WriteStream, 10_000);

@@ -49,6 +49,8 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   } else if (!results.baseline) {
     head.push('> ℹ️ No baseline given: verdicts come from thresholds only.', '');
   }
+  const experiment = renderExperimentLine(results);
+  if (experiment) head.push(experiment, '');
   const footer = renderFooter(results);
   let body = head.join('\n');
   const budget = maxChars - footer.length - 400; // room for the truncation note
@@ -191,6 +193,15 @@ function renderCaseRow(c: CaseResult): string {
   const output =
     !c.passed && c.output_excerpt ? `<br><sub>output: “${escapeMarkdown(c.output_excerpt, 120)}”</sub>` : '';
   return `| ${escapeMarkdown(c.id, 80)}<br><sub>${where}</sub> | ${status} | ${escapeMarkdown(reason || '—')}${output} | ${origin} |\n`;
+}
+
+/** One line linking the Braintrust experiment the run was logged to, when it was. */
+function renderExperimentLine(results: Results): string | undefined {
+  const e = results.braintrust_experiment;
+  if (!e) return undefined;
+  const link = safeLinkUrl(e.url);
+  const name = escapeMarkdown(e.name, 120);
+  return `🧪 Braintrust experiment: ${link ? `[${name}](${link})` : name}`;
 }
 
 function renderFooter(results: Results): string {

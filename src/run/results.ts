@@ -119,4 +119,6 @@ export interface Results {
   gate?: GateSettings;
   /** Counts of cases that `cases` does not hold (report-only views keep just the notable cases). */
   omitted_cases?: number;
+  /** The Braintrust experiment this run was logged to (`eval --braintrust-experiment`). */
+  braintrust_experiment?: { project: string; name: string; id: string; url: string };
 }
