@@ -24,6 +24,7 @@ const ROWS = [
     input: { q: 2 },
     expected: 'b',
     output: 'x',
+    origin: { object_type: 'project_logs', object_id: PROJECT_ID, id: 'log-2' },
     metadata: { failure_mode: 'format-violation' },
   },
   {
@@ -192,10 +193,14 @@ test("the run is logged as an experiment linked in the PR comment, against the b
   });
   expect(results.cases.find((c: { id: string }) => c.id === 'fmt-2').vs_baseline).toBe('regressed');
   expect(results.baseline.path).toBe('braintrust experiment main A');
+  // Permalinks to the origin span use BRAINTRUST_APP_URL (a self-hosted app) in the SDK's format.
+  const permalink = `${server.url}/app/acme/object?object_type=project_logs&object_id=${PROJECT_ID}&id=log-2`;
+  expect(results.cases.find((c: { id: string }) => c.id === 'fmt-2').origin_url).toBe(permalink);
   // The PR comment body (report.md, which the action posts and puts in the job summary) links it.
   const report = await readFile(path.join(project.dir, '.tracegate/report.md'), 'utf8');
   expect(report).toContain(`🧪 Braintrust experiment: [tracegate pr-7 ${commits.d.slice(0, 7)}](${url})`);
   expect(report).toMatch(/1 regression\(s\) against the baseline/);
+  expect(report).toContain(`[span](${permalink})`);
   expect(run.stdout).toContain(`experiment: ${url}`);
 });
 
