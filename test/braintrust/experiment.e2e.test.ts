@@ -254,6 +254,17 @@ test('no key: exit 2 naming BRAINTRUST_API_KEY, and no command touches the netwo
   expect(server.requests).toEqual([]);
 }, 120_000);
 
+test('a shard cannot be an experiment: exit 2 before any request', async () => {
+  const run = await cli(
+    ['eval', '--braintrust-experiment', '--shard', '1/2', '--quiet'],
+    project.dir,
+    btEnv(),
+  );
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/--braintrust-experiment with --shard 1\/2: one experiment holds one whole run/);
+  expect(server.requests).toEqual([]);
+});
+
 test('a rejected key: exit 2 before any case runs, with a message about the key and without it', async () => {
   const wrong = 'sk-bt-wrong-1234567890';
   const run = await cli(
