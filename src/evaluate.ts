@@ -155,6 +155,11 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   };
   // Braintrust after everything local is known to be valid, and before any case runs: a missing or
   // rejected key fails the run here (exit 2), not after the cases ran.
+  if (options.braintrustExperiment && options.shard)
+    throw new UsageError(
+      `--braintrust-experiment with --shard ${options.shard}: one experiment holds one whole run, and a shard is part of one.`,
+      ['Log the experiment from an unsharded run (e.g. on the base branch), or drop --shard.'],
+    );
   const experiment = options.braintrustExperiment
     ? await startExperimentRun({
         cwd,
