@@ -9,6 +9,7 @@ import { parseScrubPattern } from '../../promote/scrub.js';
 import { loadConfig } from '../../config/load-config.js';
 import { verificationResolver } from '../../review/verify-row.js';
 import type { CliState } from './index.js';
+import { parseScoreFilter, type ScoreFilter } from '../../braintrust/btql.js';
 
 /** The most skipped records listed one by one; the count is always printed. */
 const MAX_LISTED = 20;
@@ -35,6 +36,25 @@ export function addSourceOptions(command: Command): Command {
       positiveInt('--window'),
     )
     .option('--since <iso>', 'with --from braintrust:PROJECT: only rows created at or after this time')
+    .option('--until <iso>', 'with --from braintrust:PROJECT: only rows created before this time')
+    .option(
+      '--score <NAME OP N>',
+      'with --from braintrust:PROJECT: only rows whose score meets it, e.g. "Factuality<0.5" (repeatable; in BTQL)',
+      collect,
+      [],
+    )
+    .option(
+      '--feedback <NAME[OP N]>',
+      'with --from braintrust:PROJECT: only rows with this user feedback score, "thumbs" = 0 by default (repeatable; in BTQL)',
+      collect,
+      [],
+    )
+    .option(
+      '--with-tag <tag>',
+      'with --from braintrust:PROJECT: only rows carrying this tag (repeatable; in BTQL)',
+      collect,
+      [],
+    )
     .option(
       '--limit <n>',
       'with --from braintrust:PROJECT: fetch at most N rows (spans)',
@@ -43,13 +63,29 @@ export function addSourceOptions(command: Command): Command {
 }
 
 /** The Braintrust fetch settings from the source options (key and URL come from the environment). */
-export function braintrustSourceOptions(opts: { since?: string; limit?: number; json?: boolean }): {
+export function braintrustSourceOptions(opts: {
   since?: string;
+  until?: string;
+  score?: string[];
+  feedback?: string[];
+  withTag?: string[];
+  limit?: number;
+  json?: boolean;
+}): {
+  since?: string;
+  until?: string;
+  filters?: { scores?: ScoreFilter[]; feedback?: ScoreFilter[]; tags?: string[] };
   limit?: number;
   onRetry?: (message: string) => void;
 } {
   return {
     since: opts.since,
+    until: opts.until,
+    filters: {
+      scores: (opts.score ?? []).map((s) => parseScoreFilter(s, '--score', false)),
+      feedback: (opts.feedback ?? []).map((s) => parseScoreFilter(s, '--feedback', true)),
+      tags: opts.withTag ?? [],
+    },
     limit: opts.limit,
     onRetry: opts.json ? undefined : (m) => process.stderr.write(`braintrust: ${m}\n`),
   };
