@@ -7,9 +7,8 @@ import {
   cachedFacts,
   claimExtractorLoaded,
   extractClaims,
-  isSupported,
+  checkClaims,
   loadClaimExtractor,
-  isSoft,
   type Claim,
   type ClaimKind,
 } from './util/claims.js';
@@ -80,27 +79,19 @@ export const unsupportedClaims: ScorerDefinition<Options> = {
       if (opts.sources.includes('input')) parts.push(...inputText(args.input));
       parts.push(allowText);
       const facts = cachedFacts(parts.join('\n'));
-      const claims = extractClaims(answerText(args.output, opts.answer_field), facts).filter((c) =>
-        kinds.has(c.kind),
+      const { claims, unsupported, tolerated } = checkClaims(
+        answerText(args.output, opts.answer_field),
+        facts,
+        opts.term_share,
+        kinds,
       );
-      const missing = claims.filter((c) => !isSupported(c, facts));
-      const softClaims = claims.filter(isSoft).length;
-      const softMissing = missing.filter(isSoft).length;
-      const softCounts = softMissing > 0 && softMissing >= opts.term_share * softClaims;
-      const unsupported = (softCounts ? missing : missing.filter((c) => !isSoft(c))).map(
-        ({ text, kind }) => ({
-          text,
-          kind,
-        }),
-      );
-      const tolerated = softCounts ? [] : missing.filter(isSoft);
       const byKind: Record<string, number> = {};
       for (const c of claims) byKind[c.kind] = (byKind[c.kind] ?? 0) + 1;
       const metadata: Record<string, unknown> = {
         claims: claims.length,
         by_kind: byKind,
         unsupported,
-        ...(tolerated.length ? { tolerated_terms: tolerated.map((c) => c.text) } : {}),
+        ...(tolerated.length ? { tolerated_terms: tolerated } : {}),
       };
       if (unsupported.length) {
         const list = unsupported

@@ -370,7 +370,6 @@ const NUMBER = /\d+(?:,\d{3})*(?:\.\d+)?/g;
 const PERCENT = /(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)/g;
 const AMOUNT =
   /[$€£¥]\s?(\d+(?:,\d{3})*(?:\.\d+)?)|(\d+(?:,\d{3})*(?:\.\d+)?)\s?(?:usd|eur|gbp|dollars?|euros?|pounds?|cents?)\b/g;
-const WORD = /[\p{L}\p{N}]+/gu;
 const canonicalNumber = (s: string) => String(Number(s.replace(/,/g, '')));
 
 /** "2007 -- 11", "2007–11" → "2007–2011": a range's abbreviated end read as the full year. */
@@ -578,4 +577,39 @@ export function isSupported(claim: Claim, facts: Facts): boolean {
     }
   }
   return numbers.length > 0 || facts.text.includes(text);
+}
+
+/** What checking a text's claims against facts found. */
+export interface ClaimCheck {
+  claims: Claim[];
+  /** Claims that fail the text: hard claims the facts lack, and soft ones when they reach the share. */
+  unsupported: Array<{ text: string; kind: ClaimKind }>;
+  /** Soft claims the facts lack, below the share: reported, not held against the text. */
+  tolerated: string[];
+}
+
+/**
+ * Check a text's claims against facts. Hard claims (names, numbers, dates, URLs, emails, phones, negations) fail
+ * one by one; soft ones (terms, comparisons, a lone capitalised opener) fail together, when the unsupported ones
+ * are at least `termShare` of them.
+ */
+export function checkClaims(
+  text: string,
+  facts: Facts,
+  termShare: number,
+  kinds?: ReadonlySet<ClaimKind>,
+): ClaimCheck {
+  const claims = extractClaims(text, facts).filter((c) => !kinds || kinds.has(c.kind));
+  const missing = claims.filter((c) => !isSupported(c, facts));
+  const softClaims = claims.filter(isSoft).length;
+  const softMissing = missing.filter(isSoft).length;
+  const softCounts = softMissing > 0 && softMissing >= termShare * softClaims;
+  return {
+    claims,
+    unsupported: (softCounts ? missing : missing.filter((c) => !isSoft(c))).map(({ text, kind }) => ({
+      text,
+      kind,
+    })),
+    tolerated: softCounts ? [] : missing.filter(isSoft).map((c) => c.text),
+  };
 }

@@ -45,6 +45,13 @@ export function approvedRow(item: ReviewItem, mode: string): PendingRow {
   meta.failure_mode = mode;
   meta.review_status = 'approved';
   meta.review_item = item.id;
+  // The cluster as the queue has seen it (the row was made from its first occurrence).
+  meta.cluster = {
+    size: item.cluster.size,
+    first_seen: item.cluster.first_seen,
+    last_seen: item.cluster.last_seen,
+  };
+  meta.related_span_ids = [...item.cluster.related_span_ids];
   if (mode !== item.proposed_mode) {
     // The signature names the mode first (`mode|what`): a relabelled failure is a different regression.
     const basis = `${mode}${item.signature_basis.slice(item.proposed_mode.length)}`;
