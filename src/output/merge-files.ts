@@ -3,13 +3,14 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { mergeResults } from '../run/merge.js';
 import type { Results } from '../run/results.js';
-import type { FailOn } from '../run/gate.js';
+import type { GatePolicy } from '../run/gate.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import { renderJunit } from '../report/junit.js';
 import { parseResults } from '../run/results-schema.js';
 import { environmentError, UsageError } from '../errors.js';
 import { clearStaleOutputs } from './stale-outputs.js';
 import { writeAtomic } from './write-atomic.js';
+import { loadConfig } from '../config/load-config.js';
 
 /** What the merge job produced: the same shape `evaluate` returns, minus the config. */
 export interface MergeOutcome {
@@ -25,7 +26,7 @@ export interface MergeOutcome {
  */
 export async function mergeResultFiles(
   patterns: string[],
-  options: { cwd: string; out: string; failOn: FailOn },
+  options: { cwd: string; out: string; config?: string } & Partial<GatePolicy>,
 ): Promise<MergeOutcome> {
   const files = (
     await glob(patterns, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: true })
@@ -36,6 +37,7 @@ export async function mergeResultFiles(
     );
   }
   const shards: Results[] = [];
+  const names = files.map((f) => path.relative(options.cwd, f) || f);
   for (const file of files) {
     let raw: unknown;
     try {
@@ -46,7 +48,19 @@ export async function mergeResultFiles(
     const parsed = parseResults(raw, file);
     shards.push(parsed);
   }
-  const results = mergeResults(shards, options.failOn);
+  // The merge job's rules: what it was told, else its config (found as `eval` finds it), else the
+  // fail-closed defaults. Never the shards' own settings (they commonly run with fail_on: never).
+  const { config } = await loadConfig(options.cwd, options.config);
+  // The same checks for the CLI and the action: one file per shard 1..N of one run, else a UsageError.
+  const results = mergeResults(
+    shards,
+    {
+      failOn: options.failOn ?? config.fail_on,
+      onSkipped: options.onSkipped ?? config.on_skipped,
+      allowEmpty: options.allowEmpty ?? config.allow_empty,
+    },
+    names,
+  );
   const out = path.resolve(options.cwd, options.out);
   // Only now, with every input read (one may live in `out`): a merge that fails must not leave an older
   // merged results.json looking current.
