@@ -69,7 +69,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   const select = (c: CaseResultInput, dataset: string) =>
     (!shard || shardOf(c.id, shard.total) === shard.index) && (!filter || filter(c, dataset));
 
-  // Datasets resolve against the working directory; task and scorer paths against the config's directory.
+  // Datasets resolve against the working directory; the config's task and scorer paths against its directory.
   const files = await findDatasetFiles(settings.datasets, cwd);
   const scan = await scanDatasets(files, cwd, select);
   const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
@@ -94,7 +94,9 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     scorers: sortedRecord(resolver.versions),
     judge: { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null },
   };
-  const task = await createTask(settings.task, configDir);
+  // A task given on the command line (or as the action's input) is relative to the working directory, as
+  // any path typed in a shell is; the config's task is relative to the config file.
+  const task = await createTask(settings.task, options.task ? cwd : configDir);
 
   async function* selectedBatches() {
     for await (const batch of readCaseBatches(files, cwd)) {

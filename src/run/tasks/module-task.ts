@@ -12,7 +12,10 @@ import type { RegressionCase } from '../../cases/regression-case.js';
 export async function createModuleTask(spec: string, target: string, cwd: string): Promise<Task> {
   const [file, exportName = 'default'] = target.split('#');
   const resolved = path.resolve(cwd, file);
-  if (!existsSync(resolved)) throw new UsageError(`Task module not found: ${file} (from task "${spec}")`);
+  if (!existsSync(resolved))
+    throw new UsageError(`Task module not found: ${file} (looked for ${resolved}, from task "${spec}")`, [
+      'A path in --task resolves against the working directory; the config\'s "task" against the config file\'s folder.',
+    ]);
   let mod: Record<string, unknown>;
   try {
     mod = await importModule(resolved);
