@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { UsageError } from '../errors.js';
 import type { Readable, Writable } from 'node:stream';
 import type { DetectedProject } from './detect-project.js';
 import type { InitAnswers } from './scaffold.js';
@@ -24,7 +25,10 @@ export async function askAnswers(project: DetectedProject, cwd: string, io: Prom
   const ask = async (question: string): Promise<string> => {
     say(question);
     const next = await lines.next();
-    if (next.done) throw new Error('input ended before init finished asking');
+    if (next.done)
+      throw new UsageError(
+        'init cancelled: the input ended before every question was answered; nothing was written',
+      );
     return next.value.trim();
   };
   try {

@@ -51,7 +51,9 @@ export async function runInit(options: InitOptions): Promise<InitOutcome> {
 
 function nextCommands(answers: InitAnswers): string[] {
   return [
-    'npx tracegate eval                                             # the example rows: exits 0',
+    answers.task.adapter || answers.task.spec === 'replay'
+      ? 'npx tracegate eval                                             # the example rows: exits 0'
+      : `npx tracegate eval                                             # the example rows against ${answers.task.spec}`,
     'npx tracegate promote --from traces.jsonl --label hallucination   # a production failure becomes a row',
     `git add tracegate.config.json datasets${answers.workflow ? ' .github/workflows/tracegate.yml' : ''}${
       answers.task.adapter ? ` ${answers.task.adapter.path}` : ''

@@ -58,7 +58,9 @@ describe('init, interactive', () => {
   });
 
   test('input that ends early is an error, not a half-written scaffold', async () => {
-    await expect(answer(['2'])).rejects.toThrow('input ended before init finished asking');
+    await expect(answer(['2'])).rejects.toThrow(
+      'init cancelled: the input ended before every question was answered',
+    );
   });
 
   test('a module path that does not exist is refused, naming where it looked', async () => {
