@@ -13,12 +13,16 @@ export interface CommandHelp {
 
 const cache = new Map<string, CommandHelp>();
 
-/** Parse `tracegate [command] --help` (run once per command): its option flags and subcommands. */
-export function commandHelp(command: string | undefined): CommandHelp {
-  const key = command ?? '';
+/**
+ * Parse `tracegate [command …] --help` (run once per command): its option flags and subcommands. A command
+ * is a word (`eval`) or a path of words for nested ones (`push datasets`).
+ */
+export function commandHelp(command: string | string[] | undefined): CommandHelp {
+  const words = command === undefined ? [] : Array.isArray(command) ? command : [command];
+  const key = words.join(' ');
   const cached = cache.get(key);
   if (cached) return cached;
-  const text = execFileSync(process.execPath, [bin, ...(command ? [command] : []), '--help'], {
+  const text = execFileSync(process.execPath, [bin, ...words, '--help'], {
     encoding: 'utf8',
   });
   const flags = new Set<string>();
@@ -42,7 +46,7 @@ export function commandHelp(command: string | undefined): CommandHelp {
       }
     } else if (section === 'Commands') {
       const m = /^ {2}([\w-]+)/.exec(line);
-      if (m) commands.add(m[1]);
+      if (m && m[1] !== 'help') commands.add(m[1]);
     }
   }
   const help = { flags, commands, entries };
@@ -53,4 +57,18 @@ export function commandHelp(command: string | undefined): CommandHelp {
 /** The long flags of `--help` that a flag table should list (not --help, not --version). */
 export function documentedFlags(command: string): string[] {
   return [...commandHelp(command).flags].filter((f) => f.startsWith('--') && f !== '--help').sort();
+}
+
+/**
+ * The command a line of words names, descending into nested commands (`push datasets`) while each word is a
+ * subcommand of the one before: the path, or undefined when the first word is no command.
+ */
+export function commandPath(args: string[]): string[] | undefined {
+  const path: string[] = [];
+  for (const word of args) {
+    if (word.startsWith('-')) break;
+    if (!commandHelp(path).commands.has(word)) break;
+    path.push(word);
+  }
+  return path.length ? path : undefined;
 }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { bin, repo } from '../helpers/cli.js';
 import { extractCodeBlocks, tracegateCommands, type CodeBlock } from './code-blocks.js';
-import { commandHelp, documentedFlags } from './cli-help.js';
+import { commandHelp, commandPath, documentedFlags } from './cli-help.js';
 import { validateConfig } from '../../src/config/load-config.js';
 import { regressionCaseSchema } from '../../src/cases/regression-case.js';
 import { normaliseTaskResult } from '../../src/run/tasks/task.js';
@@ -118,20 +118,26 @@ test('every tracegate command in a shell block exists, with flags its --help lis
   const top = commandHelp(undefined);
   for (const block of blocks.filter(isShell)) {
     for (const { args } of tracegateCommands(block.content)) {
-      const command = args.find((a) => !a.startsWith('-'));
       const flags = args.filter((a) => a.startsWith('-')).map((a) => a.split('=')[0]);
-      if (!command || flags.some((f) => f === '--version' || f === '--help')) {
+      const first = args.find((a) => !a.startsWith('-'));
+      if (!first || flags.some((f) => f === '--version' || f === '--help')) {
         for (const f of flags)
           if (!top.flags.has(f)) problems.push(`${where(block)}: tracegate ${f}: unknown`);
         continue;
       }
-      if (!top.commands.has(command)) {
-        problems.push(`${where(block)}: tracegate ${command}: no such command`);
+      const command = commandPath(args);
+      if (!command) {
+        problems.push(`${where(block)}: tracegate ${first}: no such command`);
         continue;
       }
       const help = commandHelp(command);
+      const name = command.join(' ');
+      if (help.commands.size) {
+        problems.push(`${where(block)}: tracegate ${name}: needs one of ${[...help.commands].join(', ')}`);
+        continue;
+      }
       for (const f of flags)
-        if (!help.flags.has(f)) problems.push(`${where(block)}: tracegate ${command} ${f}: not in --help`);
+        if (!help.flags.has(f)) problems.push(`${where(block)}: tracegate ${name} ${f}: not in --help`);
     }
   }
   expect(problems).toEqual([]);
