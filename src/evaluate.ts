@@ -116,7 +116,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     return !shard || shardOf(c.id, shard.total) === shard.index;
   };
 
-  // Datasets resolve against the working directory; task and scorer paths against the config's directory.
+  // Datasets resolve against the working directory; the config's task and scorer paths against its directory.
   const files = await findDatasetFiles(settings.datasets, cwd);
   const scan = await scanDatasets(files, cwd, observeAndSelect, { maxLineBytes: config.max_line_bytes });
   if (scan.selected === 0 && !policy.allowEmpty)
@@ -177,7 +177,9 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
         onNote: options.onNote,
       })
     : undefined;
-  const created = await createTask(settings.task, configDir);
+  // A task given on the command line (or as the action's input) is relative to the working directory, as
+  // any path typed in a shell is; the config's task is relative to the config file.
+  const created = await createTask(settings.task, options.task ? cwd : configDir);
   const task = experiment ? experiment.wrapTask(created) : created;
 
   async function* selectedBatches() {
