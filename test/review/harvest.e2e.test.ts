@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,9 @@ const EXISTING = JSON.stringify({
   input: { question: 'What is the refund window?' },
   metadata: { failure_mode: 'hallucination', signature: 'sha256:unrelated' },
 });
+
+// Each test starts the real CLI several times: give a loaded CI machine room.
+jest.setTimeout(180_000);
 
 let dir: string;
 let github: GitHubServer;
