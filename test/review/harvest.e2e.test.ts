@@ -159,9 +159,9 @@ test('a new failure later is added to the same pull request: one more commit, th
   expect(later.stdout).toMatch(/added tool-0002 to datasets\/tool-argument-error\.jsonl/);
   expect(later.stdout).toMatch(/updated pull request #1/);
   expect(github.git.pulls(REPO)).toHaveLength(1);
-  const rows = github.git
-    .files(REPO, 'tracegate/harvest')!
-    ['datasets/tool-argument-error.jsonl'].trim()
+  const branch = github.git.files(REPO, 'tracegate/harvest')!;
+  const rows = branch['datasets/tool-argument-error.jsonl']
+    .trim()
     .split('\n')
     .map((l) => JSON.parse(l));
   expect(rows.map((r) => [r.id, r.metadata.signature_basis])).toEqual([
