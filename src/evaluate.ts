@@ -15,7 +15,6 @@ import { compileCaseFilters, FilterCoverage } from './run/case-filter.js';
 import { execFileSync } from 'node:child_process';
 import { runEvaluation } from './run-evaluation.js';
 import { UsageError } from './errors.js';
-import { addLinkToResultsFile, startExperimentRun } from './braintrust/experiment.js';
 import { resolveProject } from './braintrust/settings.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { writeAtomic as writeFileAtomic } from './output/write-atomic.js';
@@ -112,7 +111,7 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     return !shard || shardOf(c.id, shard.total) === shard.index;
   };
 
-  // Datasets resolve against the working directory; task and scorer paths against the config's directory.
+  // Datasets resolve against the working directory; the config's task and scorer paths against its directory.
   const files = await findDatasetFiles(settings.datasets, cwd);
   const scan = await scanDatasets(files, cwd, observeAndSelect);
   if (scan.selected === 0 && !policy.allowEmpty)
@@ -160,8 +159,10 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
       `--braintrust-experiment with --shard ${options.shard}: one experiment holds one whole run, and a shard is part of one.`,
       ['Log the experiment from an unsharded run (e.g. on the base branch), or drop --shard.'],
     );
-  const experiment = options.braintrustExperiment
-    ? await startExperimentRun({
+  // The Braintrust SDK loads only for a run that asked for it: a plain eval starts without it.
+  const experiments = options.braintrustExperiment ? await import('./braintrust/experiment.js') : undefined;
+  const experiment = experiments
+    ? await experiments.startExperimentRun({
         cwd,
         project: resolveProject(undefined, config.braintrust?.project),
         name: typeof options.braintrustExperiment === 'string' ? options.braintrustExperiment : undefined,
@@ -171,7 +172,9 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
         onNote: options.onNote,
       })
     : undefined;
-  const created = await createTask(settings.task, configDir);
+  // A task given on the command line (or as the action's input) is relative to the working directory, as
+  // any path typed in a shell is; the config's task is relative to the config file.
+  const created = await createTask(settings.task, options.task ? cwd : configDir);
   const task = experiment ? experiment.wrapTask(created) : created;
 
   async function* selectedBatches() {
@@ -217,10 +220,13 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     startedAt,
     started,
   });
-  if (experiment) {
+  if (experiment && experiments) {
     const link = await experiment.finish(outcome.paths.results, files);
     outcome.results.braintrust_experiment = link;
-    await writeFileAtomic(outcome.paths.results, await addLinkToResultsFile(outcome.paths.results, link));
+    await writeFileAtomic(
+      outcome.paths.results,
+      await experiments.addLinkToResultsFile(outcome.paths.results, link),
+    );
     await writeFileAtomic(outcome.paths.report, renderMarkdownReport(outcome.results));
   }
   return { ...outcome, config };

@@ -32,7 +32,10 @@ export async function createModuleTask(
 ): Promise<Task> {
   const [file, exportName = 'default'] = target.split('#');
   const resolved = path.resolve(cwd, file);
-  if (!existsSync(resolved)) throw new UsageError(`Task module not found: ${file} (from task "${spec}")`);
+  if (!existsSync(resolved))
+    throw new UsageError(`Task module not found: ${file} (looked for ${resolved}, from task "${spec}")`, [
+      'A path in --task resolves against the working directory; the config\'s "task" against the config file\'s folder.',
+    ]);
   const typescript = /\.(c|m)?tsx?$/.test(resolved);
   const jiti = typescript ? resolveJiti() : null;
   const pool = new TaskWorkerPool(
