@@ -24,7 +24,12 @@ export interface DatasetScan {
 /** Resolve dataset glob(s) to sorted relative paths. A glob that matches nothing is a usage error. */
 export async function findDatasetFiles(patterns: string | string[], cwd: string): Promise<string[]> {
   const list = Array.isArray(patterns) ? patterns : [patterns];
-  const files = await glob(list, { cwd, onlyFiles: true, expandDirectories: false });
+  // Installed packages and git internals are never datasets (an installed copy of a package that ships
+  // datasets would duplicate every id), unless a pattern names them on purpose.
+  const ignore = ['node_modules', '.git']
+    .filter((dir) => !list.some((p) => p.split(/[\\/]/).includes(dir)))
+    .map((dir) => `**/${dir}/**`);
+  const files = await glob(list, { cwd, onlyFiles: true, expandDirectories: false, ignore });
   if (files.length === 0) {
     throw new UsageError(`No dataset files match ${list.map((p) => `"${p}"`).join(', ')} (in ${cwd}).`, [
       'Pass --datasets "datasets/**/*.jsonl" or set "datasets" in tracegate.config.',
