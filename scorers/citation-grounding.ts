@@ -148,11 +148,14 @@ export const citationGrounding: ScorerDefinition<Options> = {
       if (failing.length) {
         const ungrounded = [...new Set(failing.flatMap((r) => r.not_retrieved ?? []))];
         if (ungrounded.length) metadata.ungrounded = ungrounded;
-        metadata.reason = failing
-          .slice(0, 3)
-          .map((r) => describe(r, retrieved))
-          .join('; ')
-          .concat(failing.length > 3 ? ` (+${failing.length - 3} more)` : '');
+        // One line per distinct problem: "cites kb-9, not retrieved" in three sentences is said once.
+        const lines = new Map<string, number>();
+        for (const r of failing) {
+          const line = describe(r, retrieved);
+          lines.set(line, (lines.get(line) ?? 0) + 1);
+        }
+        const shown = [...lines].slice(0, 3).map(([line, n]) => (n > 1 ? `${line} (${n} sentences)` : line));
+        metadata.reason = shown.join('; ') + (lines.size > 3 ? ` (+${lines.size - 3} more)` : '');
       }
       const score = reports.length ? (reports.length - failing.length) / reports.length : 1;
       return { name: 'citation-grounding', score, metadata };

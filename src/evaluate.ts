@@ -15,7 +15,6 @@ import { compileCaseFilters, FilterCoverage } from './run/case-filter.js';
 import { execFileSync } from 'node:child_process';
 import { runEvaluation } from './run-evaluation.js';
 import { UsageError } from './errors.js';
-import { addLinkToResultsFile, startExperimentRun } from './braintrust/experiment.js';
 import { resolveProject } from './braintrust/settings.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { writeAtomic as writeFileAtomic } from './output/write-atomic.js';
@@ -155,8 +154,15 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   };
   // Braintrust after everything local is known to be valid, and before any case runs: a missing or
   // rejected key fails the run here (exit 2), not after the cases ran.
-  const experiment = options.braintrustExperiment
-    ? await startExperimentRun({
+  if (options.braintrustExperiment && options.shard)
+    throw new UsageError(
+      `--braintrust-experiment with --shard ${options.shard}: one experiment holds one whole run, and a shard is part of one.`,
+      ['Log the experiment from an unsharded run (e.g. on the base branch), or drop --shard.'],
+    );
+  // The Braintrust SDK loads only for a run that asked for it: a plain eval starts without it.
+  const experiments = options.braintrustExperiment ? await import('./braintrust/experiment.js') : undefined;
+  const experiment = experiments
+    ? await experiments.startExperimentRun({
         cwd,
         project: resolveProject(undefined, config.braintrust?.project),
         name: typeof options.braintrustExperiment === 'string' ? options.braintrustExperiment : undefined,
@@ -214,10 +220,13 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     startedAt,
     started,
   });
-  if (experiment) {
+  if (experiment && experiments) {
     const link = await experiment.finish(outcome.paths.results, files);
     outcome.results.braintrust_experiment = link;
-    await writeFileAtomic(outcome.paths.results, await addLinkToResultsFile(outcome.paths.results, link));
+    await writeFileAtomic(
+      outcome.paths.results,
+      await experiments.addLinkToResultsFile(outcome.paths.results, link),
+    );
     await writeFileAtomic(outcome.paths.report, renderMarkdownReport(outcome.results));
   }
   return { ...outcome, config };

@@ -39,6 +39,15 @@ export interface ActionSettings {
   /** `true` for a generated experiment name, a string for a given one; unset = no experiment. */
   braintrustExperiment?: string | true;
   originUrlTemplate?: string;
+  /** `eval` (the gate; default) or `harvest` (production failures → one pull request; see run-harvest.ts). */
+  mode: 'eval' | 'harvest';
+  /** `mode: harvest`: where traces come from, since when, and the promotion policy. */
+  harvest: {
+    from?: string;
+    since?: string;
+    minOccurrences?: number;
+    distinctBy?: 'user' | 'session' | 'input';
+  };
 }
 
 /** Reads one input by its action.yml name; `''` when unset (as `core.getInput` does). */
@@ -170,7 +179,19 @@ export function getSettings(
       'origin-url-template',
       ' with {object_type}, {object_id}, {id} or {span_id} placeholders',
     ),
+    mode: oneOf('mode', ['eval', 'harvest'] as const, 'eval')!,
+    harvest: {
+      from: text('harvest-from'),
+      since: text('harvest-since'),
+      minOccurrences: wholeNumber('min-occurrences', '3'),
+      distinctBy: oneOf('distinct-by', ['user', 'session', 'input'] as const),
+    },
   };
+  if (settings.mode === 'harvest' && !settings.harvest.from && !settings.braintrustProject) {
+    problems.push(
+      "mode 'harvest' needs harvest-from (a trace file, or braintrust:PROJECT) or braintrust-project.",
+    );
+  }
   if (settings.merge.length && settings.shard) {
     problems.push(
       `Invalid combination: merge '${settings.merge.join(', ')}' with shard '${settings.shard}'. The merge job runs without a shard.`,

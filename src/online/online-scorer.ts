@@ -223,6 +223,13 @@ export function createOnlineScorer(options: OnlineScorerOptions = {}): OnlineSco
       counters.unbuildable++;
       return undefined;
     }
+    // What the instrumentation did not record, the app's defaults supply: for the scorers and for the
+    // review item's evidence and signature alike.
+    const d = options.defaults;
+    if (d?.tools?.length && trace.tools.length === 0) trace.tools = d.tools;
+    if (d?.schema !== undefined && trace.response_schema === undefined) trace.response_schema = d.schema;
+    if (d?.system_prompt !== undefined && trace.system_prompt === undefined)
+      trace.system_prompt = d.system_prompt;
     const verdicts: ModeVerdict[] = [];
     for (const mode of chosen) {
       // As `promote --auto-label`: with the default modes, format checks apply only to traces that asked

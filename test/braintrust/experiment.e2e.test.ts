@@ -24,6 +24,7 @@ const ROWS = [
     input: { q: 2 },
     expected: 'b',
     output: 'x',
+    origin: { object_type: 'project_logs', object_id: PROJECT_ID, id: 'log-2' },
     metadata: { failure_mode: 'format-violation' },
   },
   {
@@ -192,10 +193,14 @@ test("the run is logged as an experiment linked in the PR comment, against the b
   });
   expect(results.cases.find((c: { id: string }) => c.id === 'fmt-2').vs_baseline).toBe('regressed');
   expect(results.baseline.path).toBe('braintrust experiment main A');
+  // Permalinks to the origin span use BRAINTRUST_APP_URL (a self-hosted app) in the SDK's format.
+  const permalink = `${server.url}/app/acme/object?object_type=project_logs&object_id=${PROJECT_ID}&id=log-2`;
+  expect(results.cases.find((c: { id: string }) => c.id === 'fmt-2').origin_url).toBe(permalink);
   // The PR comment body (report.md, which the action posts and puts in the job summary) links it.
   const report = await readFile(path.join(project.dir, '.tracegate/report.md'), 'utf8');
   expect(report).toContain(`🧪 Braintrust experiment: [tracegate pr-7 ${commits.d.slice(0, 7)}](${url})`);
   expect(report).toMatch(/1 regression\(s\) against the baseline/);
+  expect(report).toContain(`[span](${permalink})`);
   expect(run.stdout).toContain(`experiment: ${url}`);
 });
 
@@ -248,6 +253,17 @@ test('no key: exit 2 naming BRAINTRUST_API_KEY, and no command touches the netwo
   expect(plain.code).toBe(0);
   expect(server.requests).toEqual([]);
 }, 120_000);
+
+test('a shard cannot be an experiment: exit 2 before any request', async () => {
+  const run = await cli(
+    ['eval', '--braintrust-experiment', '--shard', '1/2', '--quiet'],
+    project.dir,
+    btEnv(),
+  );
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(/--braintrust-experiment with --shard 1\/2: one experiment holds one whole run/);
+  expect(server.requests).toEqual([]);
+});
 
 test('a rejected key: exit 2 before any case runs, with a message about the key and without it', async () => {
   const wrong = 'sk-bt-wrong-1234567890';

@@ -177,3 +177,68 @@ export async function measureCitationGrounding(rows: HaluRow[]): Promise<{
     outcomes,
   };
 }
+
+/** The paraphrase and summary answers written for this repository (test/scorers/fixtures). */
+export function readParaphrases(fixtures: string, rows: HaluRow[]): HaluRow[] {
+  const file = JSON.parse(readFileSync(path.join(fixtures, 'halueval-paraphrases.json'), 'utf8')) as {
+    answers: Array<{ id: string; answer: string }>;
+  };
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return file.answers.map((a, i) => {
+    const row = byId.get(a.id);
+    if (!row) throw new Error(`halueval-paraphrases.json: no HaluEval row ${a.id}`);
+    return { ...row, id: `${a.id}-paraphrase-${i}`, answer: a.answer, label: 'supported' as const };
+  });
+}
+
+const pct = (x: number) => x.toFixed(2);
+
+/** One markdown table row: data set, size, precision, recall, F1. */
+function figuresRow(label: string, dataset: string, f: BinaryFigures): string {
+  return `| ${label} | ${dataset} | ${f.cases} | ${pct(f.precision)} | ${pct(f.recall)} | ${pct(f.f1)} | ${f.tp} / ${f.fp} / ${f.fn} |`;
+}
+
+const HEADER = [
+  '| detector | data set | cases | precision | recall | F1 | TP / FP / FN |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+];
+
+/** The unsupported-claims table of docs/scorer-accuracy.md, from measured figures. */
+export function renderUnsupportedClaimsTable(m: {
+  scorer: BinaryFigures;
+  baseline: BinaryFigures;
+  withInput: BinaryFigures;
+  paraphrases: { cases: number; scorer: number; baseline: number };
+}): string {
+  return [
+    ...HEADER,
+    figuresRow('unsupported-claims, default options', 'HaluEval QA dev', m.scorer),
+    figuresRow('unsupported-claims, `sources: [retrieved, input]`', 'HaluEval QA dev', m.withInput),
+    figuresRow('baseline: every content word in the context', 'HaluEval QA dev', m.baseline),
+    '',
+    `Paraphrases and summaries (${m.paraphrases.cases} faithful answers written for this repository, none should be flagged): unsupported-claims flags ${m.paraphrases.scorer}, the baseline ${m.paraphrases.baseline}.`,
+  ].join('\n');
+}
+
+/** The citation-grounding table of docs/scorer-accuracy.md, from measured figures. */
+export function renderCitationGroundingTable(m: {
+  scorer: BinaryFigures;
+  baseline: BinaryFigures;
+  misCited: { cases: number; detected: number; rate: number };
+}): string {
+  return [
+    ...HEADER,
+    figuresRow(
+      'citation-grounding, default options',
+      'HaluEval QA dev, each answer citing its context',
+      m.scorer,
+    ),
+    figuresRow(
+      'baseline: the cited id was retrieved (version 1)',
+      'HaluEval QA dev, each answer citing its context',
+      m.baseline,
+    ),
+    '',
+    `Mis-citations: each supported answer citing the other retrieved chunk instead (${m.misCited.cases} cases): reported mis-cited in ${m.misCited.detected} (${pct(m.misCited.rate)}); the baseline reports none.`,
+  ].join('\n');
+}

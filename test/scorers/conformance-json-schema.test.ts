@@ -44,6 +44,7 @@ if (!suite.present) {
       }
     });
 
+    const totals: Record<string, { total: number; agreed: number; accepted: number }> = {};
     for (const { dir, draft } of DRAFTS) {
       it(`${dir}: agrees on every case outside the accepted list`, async () => {
         const root = path.join(SUITE, 'tests', dir);
@@ -92,6 +93,7 @@ if (!suite.present) {
             }
           }
         }
+        totals[dir] = { total, agreed, accepted: total - agreed - disagreements.length };
         if (accepted.size) {
           console.log(
             `${dir}: ${total} cases, ${agreed} agree; accepted disagreements:\n` +
@@ -106,5 +108,19 @@ if (!suite.present) {
         expect(agreesAgain).toEqual([]);
       });
     }
+
+    it('docs/scorer-accuracy.md quotes these figures', () => {
+      expect(Object.keys(totals).sort()).toEqual(DRAFTS.map((d) => d.dir).sort());
+      const table = [
+        '| draft | cases | agree | accepted disagreements (listed one by one) | agreement |',
+        '| --- | --- | --- | --- | --- |',
+        ...DRAFTS.map(({ dir }) => {
+          const t = totals[dir];
+          return `| ${dir} | ${t.total} | ${t.agreed} | ${t.accepted} | ${(t.agreed / t.total).toFixed(3)} |`;
+        }),
+      ].join('\n');
+      console.log(table);
+      expect(readFileSync(path.join(repoRoot, 'docs', 'scorer-accuracy.md'), 'utf8')).toContain(table);
+    });
   });
 }

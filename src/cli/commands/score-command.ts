@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import { collect, positiveInt } from '../options.js';
 import { UsageError } from '../../errors.js';
@@ -32,6 +33,22 @@ function nonNegative(flag: string) {
     if (!(n >= 0 && Number.isFinite(n))) throw new UsageError(`${flag} "${value}": expected a number ≥ 0`);
     return n;
   };
+}
+
+/** `--tools FILE`: a JSON array of tool definitions. */
+async function readTools(file: string): Promise<unknown[]> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--tools ${file}: ${(error as Error).message}`);
+  }
+  const list = Array.isArray(value) ? value : (value as { tools?: unknown })?.tools;
+  if (!Array.isArray(list))
+    throw new UsageError(
+      `--tools ${file}: expected a JSON array of tool definitions (OpenAI "tools" entries)`,
+    );
+  return list;
 }
 
 const pct = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
@@ -115,6 +132,10 @@ export function registerScoreCommand(program: Command, state: CliState): void {
       nonNegative('--judge-calls-per-minute'),
     )
     .option('--judge-max-cost <usd>', 'judge scorers: USD per hour at most', nonNegative('--judge-max-cost'))
+    .option(
+      '--tools <file>',
+      'JSON file of the tool definitions (OpenAI tools) your app offers, for traces whose instrumentation does not record them',
+    )
     .option('--json', 'print the summary as JSON')
     .action(async (opts) => {
       if (!opts.from === !opts.otlpListen)
@@ -128,8 +149,9 @@ export function registerScoreCommand(program: Command, state: CliState): void {
         judge: { callsPerMinute: opts.judgeCallsPerMinute, maxCostUsd: opts.judgeMaxCost },
       };
       const failureModes = (opts.failureMode as string[]).length ? opts.failureMode : undefined;
+      const defaults = opts.tools ? { tools: await readTools(opts.tools) } : undefined;
       if (opts.otlpListen) {
-        state.exitCode = await receive(opts, { config, dir, reviewDir, budget, failureModes });
+        state.exitCode = await receive(opts, { config, dir, reviewDir, budget, failureModes, defaults });
         return;
       }
       const skips = skipPrinter();
@@ -138,11 +160,13 @@ export function registerScoreCommand(program: Command, state: CliState): void {
         format: opts.format,
         braintrust: braintrustSourceOptions(opts),
         config,
-        cwd: dir,
+        cwd: process.cwd(),
+        configDir: dir,
         failureModes,
         sample: opts.sample,
         reviewDir,
         windowMs: parseDuration(opts.window),
+        defaults,
         onSkip: opts.json ? undefined : skips.onSkip,
       });
       if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
@@ -168,6 +192,7 @@ async function receive(
     reviewDir?: string;
     budget: { judge: { callsPerMinute?: number; maxCostUsd?: number } };
     failureModes?: string[];
+    defaults?: { tools: unknown[] };
   },
 ): Promise<number> {
   const receiver = await startOtlpReceiver({
@@ -177,6 +202,7 @@ async function receive(
     failureModes: settings.failureModes,
     sampleRate: opts.sample ?? 1,
     maxBacklog: opts.maxBacklog,
+    defaults: settings.defaults,
     budget: settings.budget,
     review: settings.reviewDir ? { dir: settings.reviewDir, source: 'otlp' } : undefined,
     onError: (error) => process.stderr.write(`tracegate: ${plainText(error.message, 300)}\n`),
