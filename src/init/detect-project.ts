@@ -16,6 +16,8 @@ export interface DetectedProject {
   lockfile: boolean;
   /** The branch whose runs save the baseline: the checked-out branch when it is main or master, else main. */
   mainBranch: string;
+  /** The git repository's top folder, when cwd is inside one. */
+  gitRoot?: string;
 }
 
 const PYTHON_MARKERS = ['pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfile'];
@@ -24,16 +26,37 @@ const PYTHON_MARKERS = ['pyproject.toml', 'requirements.txt', 'setup.py', 'Pipfi
 export function detectProject(cwd: string): DetectedProject {
   const lockfile = existsSync(path.join(cwd, 'package-lock.json'));
   const mainBranch = currentBranch(cwd);
+  const gitRoot = git(cwd, ['rev-parse', '--show-toplevel']);
   const pkg = readPackageJson(cwd);
   const entry = pkg ? nodeEntry(pkg) : undefined;
   if (pkg && entry)
-    return { kind: 'node', evidence: `package.json names its entry ${entry}`, entry, lockfile, mainBranch };
+    return {
+      kind: 'node',
+      evidence: `package.json names its entry ${entry}`,
+      entry,
+      lockfile,
+      mainBranch,
+      gitRoot,
+    };
   const python = PYTHON_MARKERS.find((f) => existsSync(path.join(cwd, f)));
-  if (python) return { kind: 'python', evidence: `${python} found`, lockfile, mainBranch };
+  if (python) return { kind: 'python', evidence: `${python} found`, lockfile, mainBranch, gitRoot };
   if (existsSync(path.join(cwd, 'go.mod')))
-    return { kind: 'go', evidence: 'go.mod found', lockfile, mainBranch };
-  if (pkg) return { kind: 'node', evidence: 'package.json found (no main or exports)', lockfile, mainBranch };
-  return { kind: 'other', evidence: 'no package.json, pyproject.toml or go.mod found', lockfile, mainBranch };
+    return { kind: 'go', evidence: 'go.mod found', lockfile, mainBranch, gitRoot };
+  if (pkg)
+    return {
+      kind: 'node',
+      evidence: 'package.json found (no main or exports)',
+      lockfile,
+      mainBranch,
+      gitRoot,
+    };
+  return {
+    kind: 'other',
+    evidence: 'no package.json, pyproject.toml or go.mod found',
+    lockfile,
+    mainBranch,
+    gitRoot,
+  };
 }
 
 function readPackageJson(cwd: string): Record<string, unknown> | undefined {
@@ -67,14 +90,14 @@ export function nodeEntry(pkg: Record<string, unknown>): string | undefined {
 }
 
 function currentBranch(cwd: string): string {
+  return git(cwd, ['symbolic-ref', '--short', 'HEAD']) === 'master' ? 'master' : 'main';
+}
+
+/** A git command's trimmed output, or undefined (not a repository, no git). */
+function git(cwd: string, args: string[]): string | undefined {
   try {
-    const branch = execFileSync('git', ['symbolic-ref', '--short', 'HEAD'], {
-      cwd,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    return branch === 'master' ? 'master' : 'main';
+    return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
-    return 'main';
+    return undefined;
   }
 }

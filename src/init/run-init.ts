@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { askAnswers, type PromptIO } from './ask-answers.js';
@@ -26,6 +27,8 @@ export interface InitOutcome {
   project: DetectedProject;
   answers: InitAnswers;
   files: FileOutcome[];
+  /** Things the user must do by hand, said once after the file list. */
+  notes: string[];
   /** The three commands to run next. */
   next: string[];
 }
@@ -46,7 +49,14 @@ export async function runInit(options: InitOptions): Promise<InitOutcome> {
     answers = { task: defaultTask(project), workflow: options.workflow !== false };
   }
   const files = await writeScaffold(cwd, planFiles(project, answers), options.force === true);
-  return { project, answers, files, next: nextCommands(answers) };
+  const notes: string[] = [];
+  if (answers.workflow && project.gitRoot && realpathSync(project.gitRoot) !== realpathSync(cwd)) {
+    const relative = path.relative(realpathSync(project.gitRoot), realpathSync(cwd));
+    notes.push(
+      `GitHub runs workflows only from the repository root: move .github/workflows/tracegate.yml to ${path.join(project.gitRoot, '.github/workflows')} and give the tracegate step "working-directory: ${relative}".`,
+    );
+  }
+  return { project, answers, files, notes, next: nextCommands(answers) };
 }
 
 function nextCommands(answers: InitAnswers): string[] {
@@ -74,6 +84,7 @@ export function renderInitOutcome(outcome: InitOutcome): string {
       '',
       `Wire ${outcome.answers.task.adapter.path} to your app; until then it replays the recorded outputs.`,
     );
+  for (const note of outcome.notes) lines.push('', `Note: ${note}`);
   lines.push('', 'Next:', ...outcome.next.map((c, i) => `  ${i + 1}. ${c}`), '');
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAtomic } from '../output/write-atomic.js';
+import { UsageError } from '../errors.js';
 import type { DetectedProject } from './detect-project.js';
 import {
   configFile,
@@ -55,12 +56,30 @@ export async function writeScaffold(
       outcomes.push({ path: file.path, action: 'unchanged' });
       continue;
     }
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeAtomic(target, file.content);
+    try {
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeAtomic(target, file.content);
+    } catch (error) {
+      throw cannotWrite(file.path, error, outcomes);
+    }
     outcomes.push({ path: file.path, action: exists ? 'overwritten' : 'created' });
   }
-  outcomes.push(await ensureGitignore(cwd));
+  try {
+    outcomes.push(await ensureGitignore(cwd));
+  } catch (error) {
+    throw cannotWrite('.gitignore', error, outcomes);
+  }
   return outcomes;
+}
+
+/** A file that cannot be written (a folder in the way, no permission) is the user's to fix: exit 2. */
+function cannotWrite(file: string, error: unknown, done: FileOutcome[]): UsageError {
+  const written = done.filter((o) => o.action === 'created' || o.action === 'overwritten').map((o) => o.path);
+  return new UsageError(`init could not write ${file}: ${(error as Error).message}`, [
+    written.length
+      ? `Written before it (kept): ${written.join(', ')}. Fix the problem and run init again: it keeps what exists.`
+      : 'Nothing was written. Fix the problem and run init again.',
+  ]);
 }
 
 /** Append the entries .gitignore lacks (creating it if needed); never rewrites what is there. */

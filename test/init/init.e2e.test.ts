@@ -211,4 +211,19 @@ describe('tracegate init in an empty git repository, then the first five minutes
     });
     expect(run.code).toBe(0);
   }, 30000);
+
+  test('a file in the way is exit 2 naming it; init in a subfolder says where the workflow must go', async () => {
+    dir = gitRepo({ datasets: 'not a folder' });
+    const blocked = await cli(['init', '--yes'], dir);
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toContain('init could not write datasets/hallucination.jsonl');
+    expect(blocked.stderr).toContain('Written before it (kept): tracegate.config.json, tracegate.task.mjs');
+
+    const sub = path.join(dir, 'services/api');
+    mkdirSync(sub, { recursive: true });
+    const nested = await cli(['init', '--yes'], sub);
+    expect(nested.code).toBe(0);
+    expect(nested.stdout).toContain('GitHub runs workflows only from the repository root');
+    expect(nested.stdout).toContain('working-directory: services/api');
+  });
 });
