@@ -48,7 +48,7 @@ export { renderTerminalSummary } from './report/terminal.js';
 export { escapeMarkdown } from './report/escape.js';
 export { escapeXml } from './report/xml-escape.js';
 export { stableStringify, sha256 } from './util/stable-json.js';
-export { UsageError } from './errors.js';
+export { EnvironmentError, UsageError } from './errors.js';
 export type { Score, ScorerArgs, ScorerFn, ScorerDefinition, ScorerContext } from '../scorers/types.js';
 export {
   traceSchema,
