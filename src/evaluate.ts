@@ -14,6 +14,12 @@ import { parseShard, shardOf } from './run/shard.js';
 import { parseCaseFilters } from './run/case-filter.js';
 import { runEvaluation } from './run-evaluation.js';
 import { UsageError } from './errors.js';
+import { prepareJudge } from './judge/prepare-judge.js';
+import { judgeStatuses, judgeFingerprint, checkBudgetPrices, baselineTrialsNote } from './judge/run-judge.js';
+import type { JudgeEstimate } from './judge/judge-runtime.js';
+import type { RetryPolicy } from './judge/retry.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
 export interface EvaluateOptions {
@@ -30,7 +36,15 @@ export interface EvaluateOptions {
   filters?: string[];
   failOn?: FailOn;
   originUrlTemplate?: string;
-  judge?: { apiKey?: string; baseUrl?: string };
+  judge?: { apiKey?: string; baseUrl?: string; retry?: Partial<RetryPolicy> };
+  /** false: bypass the judge cache (`--no-cache`). */
+  cache?: boolean;
+  /** Stop scheduling judge calls once this much has been spent (`--budget-usd`). */
+  budgetUsd?: number;
+  /** Count the judge calls and cost the run would make, given the cache, and call nothing (`--estimate`). */
+  estimate?: boolean;
+  /** Trials per case the baseline is expected to have (`--baseline-trials`). */
+  baselineTrials?: number;
   /** Progress reporter (default: none). */
   progress?: (total: number) => Progress;
 }
@@ -42,6 +56,8 @@ export interface EvaluateOutcome {
   paths: { results: string; report: string; junit: string; out: string };
   /** 0 when the gate passed, 1 when it failed. */
   exitCode: 0 | 1;
+  /** With `estimate`: the judge calls and cost the run would make (nothing was written). */
+  estimate?: JudgeEstimate;
 }
 
 /**
@@ -74,58 +90,81 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
   const scan = await scanDatasets(files, cwd, select);
   const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
 
-  const judgeKey = options.judge?.apiKey ?? process.env[config.judge?.api_key_env ?? 'OPENAI_API_KEY'];
-  const resolver = new ScorerResolver(config, {
-    cwd: configDir,
-    judge: {
-      baseUrl: options.judge?.baseUrl ?? config.judge?.base_url,
-      model: config.judge?.model,
-      apiKey: judgeKey,
-      promptVersion: config.judge?.prompt_version,
-    },
+  if (options.budgetUsd !== undefined && !(Number.isFinite(options.budgetUsd) && options.budgetUsd >= 0))
+    throw new UsageError(`--budget-usd ${options.budgetUsd}: use a number of US dollars ≥ 0`);
+  const judge = await prepareJudge({
+    config: config.judge,
+    configDir,
+    apiKey: options.judge?.apiKey,
+    baseUrl: options.judge?.baseUrl,
+    cache: options.cache,
+    budgetUsd: options.budgetUsd,
+    estimate: options.estimate,
+    retry: options.judge?.retry,
   });
-  // Resolve every mode's scorers before running: a bad scorer config fails fast, and the fingerprint (and so
-  // whether the baseline is comparable) is known before the first case is classified against it.
-  const scorersByMode = new Map(
-    await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)),
-  );
-  const fingerprint: Fingerprint = {
-    datasets: scan.hash,
-    scorers: sortedRecord(resolver.versions),
-    judge: { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null },
-  };
-  const task = await createTask(settings.task, configDir);
-
-  async function* selectedBatches() {
-    for await (const batch of readCaseBatches(files, cwd)) {
-      const kept = shard || filter ? batch.filter((loaded) => select(loaded.case, loaded.dataset)) : batch;
-      if (kept.length) yield kept;
+  try {
+    const resolver = new ScorerResolver(config, { cwd: configDir, judge: judge.context });
+    // Resolve every mode's scorers before running: a bad scorer config fails fast, and the fingerprint (and so
+    // whether the baseline is comparable) is known before the first case is classified against it.
+    const scorersByMode = new Map(
+      await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)),
+    );
+    const judges = judgeStatuses(scorersByMode, judge.context);
+    checkBudgetPrices(judges, judge.runtime);
+    const fingerprint: Fingerprint = {
+      datasets: scan.hash,
+      scorers: sortedRecord(resolver.versions),
+      judge: judgeFingerprint(judges, config.judge?.prompt_version),
+    };
+    if (baseline) {
+      const note = baselineTrialsNote(baseline, options.baselineTrials ?? config.baseline_trials);
+      if (note) baseline.notes = [...(baseline.notes ?? []), note];
     }
-  }
+    const task = await createTask(settings.task, configDir);
 
-  const outcome = await runEvaluation({
-    cases: selectedBatches(),
-    task,
-    scorersByMode,
-    fingerprint,
-    baseline,
-    out: settings.out,
-    trials: settings.trials,
-    trialPassRate: config.trial_pass_rate,
-    timeoutMs: settings.timeoutMs,
-    concurrency: settings.concurrency,
-    failOn: settings.failOn,
-    thresholds: Object.fromEntries(Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold])),
-    origin: {
-      template: options.originUrlTemplate ?? config.origin_url_template,
-      braintrust: config.braintrust,
-    },
-    shard: options.shard ?? null,
-    progress: options.progress?.(scan.selected),
-    startedAt,
-    started,
-  });
-  return { ...outcome, config };
+    async function* selectedBatches() {
+      for await (const batch of readCaseBatches(files, cwd)) {
+        const kept = shard || filter ? batch.filter((loaded) => select(loaded.case, loaded.dataset)) : batch;
+        if (kept.length) yield kept;
+      }
+    }
+
+    // An estimate runs the task and reads the cache but calls no judge, and writes nothing the gate could read.
+    const out = options.estimate ? await mkdtemp(path.join(tmpdir(), 'tracegate-estimate-')) : settings.out;
+    try {
+      const outcome = await runEvaluation({
+        cases: selectedBatches(),
+        task,
+        scorersByMode,
+        fingerprint,
+        baseline,
+        out,
+        trials: settings.trials,
+        trialPassRate: config.trial_pass_rate,
+        timeoutMs: settings.timeoutMs,
+        concurrency: settings.concurrency,
+        failOn: settings.failOn,
+        thresholds: Object.fromEntries(
+          Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold]),
+        ),
+        origin: {
+          template: options.originUrlTemplate ?? config.origin_url_template,
+          braintrust: config.braintrust,
+        },
+        shard: options.shard ?? null,
+        progress: options.progress?.(scan.selected),
+        startedAt,
+        started,
+        judge: { usage: () => judge.runtime.usage(), statuses: judges },
+      });
+      if (options.estimate) return { ...outcome, config, estimate: judge.runtime.estimate() };
+      return { ...outcome, config };
+    } finally {
+      if (options.estimate) await rm(out, { recursive: true, force: true });
+    }
+  } finally {
+    await judge.close();
+  }
 }
 
 type CaseResultInput = Parameters<ReturnType<typeof parseCaseFilters>>[0];

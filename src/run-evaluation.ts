@@ -16,6 +16,7 @@ import type { Fingerprint, Results } from './run/results.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { JunitWriter } from './output/junit-writer.js';
 import { writeAtomic } from './output/write-atomic.js';
+import type { JudgeScorerStatus, JudgeUsageReport } from './judge/judge-usage.js';
 
 /** Everything one run needs once config, datasets, task and scorers are resolved. */
 export interface RunEvaluationInput {
@@ -37,6 +38,8 @@ export interface RunEvaluationInput {
   progress?: Progress;
   startedAt?: Date;
   started?: number;
+  /** The run's judge: usage (read at the end) and each judge scorer's standing, for results.json. */
+  judge?: { usage(): JudgeUsageReport; statuses: Record<string, JudgeScorerStatus> };
 }
 
 /** What a run produced. `results.cases` holds only the notable cases; results.json on disk holds all. */
@@ -130,8 +133,9 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
         input_tokens: usage.input_tokens,
         output_tokens: usage.output_tokens,
       },
-      judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
+      judge: judgeUsage(input.judge?.usage(), usage),
     },
+    ...(input.judge && Object.keys(input.judge.statuses).length ? { judges: input.judge.statuses } : {}),
   };
   const resultsPath = await writer.finish(header);
   const junitPath = await junit.finish(header);
@@ -143,6 +147,16 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     results,
     paths: { results: resultsPath, report: reportPath, junit: junitPath, out: input.out },
     exitCode: passed ? 0 : 1,
+  };
+}
+
+/** The judge's ledger, plus calls that user scorers reported themselves in `metadata.judge_usage`. */
+function judgeUsage(report: JudgeUsageReport | undefined, usage: CaseUsage): Results['usage']['judge'] {
+  if (!report) return { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd };
+  return {
+    ...report,
+    calls: report.calls + usage.judge_calls,
+    cost_usd: report.cost_usd === null ? null : report.cost_usd + usage.judge_cost_usd,
   };
 }
 

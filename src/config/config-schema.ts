@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { failureModeSchema } from '../cases/regression-case.js';
+import { judgeConfigSchema, JUDGE_FIX_HINTS } from '../judge/judge-config.js';
 
 /** A scorer in the config: an id (built-in, `autoevals:Name`, or `file:./scorers/x.ts#export`) with options. */
 export const scorerEntrySchema = z.union([
@@ -62,15 +63,13 @@ export const configSchema = z
       })
       .strict()
       .optional(),
-    judge: z
-      .object({
-        base_url: z.string().optional(),
-        model: z.string().optional(),
-        prompt_version: z.string().optional(),
-        api_key_env: z.string().default('OPENAI_API_KEY'),
-      })
-      .strict()
-      .optional(),
+    /** The LLM judge: endpoint, pinned model, concurrency, retries, prices, cache, calibration (docs/judges.md). */
+    judge: judgeConfigSchema.optional(),
+    /**
+     * How many trials per case the baseline (main's run) is expected to have. A PR run whose baseline has
+     * fewer says so: with one baseline trial, a judge's drop inside the noise cannot be told from a regression.
+     */
+    baseline_trials: z.number().int().min(1).max(100).optional(),
   })
   .strict();
 
@@ -96,4 +95,6 @@ export const FIX_HINTS: Record<string, string> = {
   timeout_ms: 'use milliseconds, e.g. 30000',
   min_score: 'use a number between 0 and 1',
   failure_modes: 'keys are kebab-case failure modes, e.g. "format-violation"',
+  baseline_trials: 'use a whole number from 1 to 100, e.g. 5',
+  ...JUDGE_FIX_HINTS,
 };

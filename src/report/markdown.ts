@@ -1,5 +1,6 @@
 import type { CaseResult, FailureModeSummary, Results, Verdict } from '../run/results.js';
 import { codeSpan, escapeMarkdown, safeLinkUrl } from './escape.js';
+import { judgeSummaryLine } from '../judge/judge-summary.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it with room for the action's marker. */
 export const MAX_REPORT_CHARS = 65_000;
@@ -31,6 +32,8 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   const maxChars = options.maxChars ?? MAX_REPORT_CHARS;
   const modes = Object.entries(results.failure_modes);
   const head = [renderVerdictLine(results, modes), '', renderModeTable(modes), ''];
+  const judges = judgeSummaryLine(results);
+  if (judges) head.push(`> 🧑‍⚖️ ${escapeMarkdown(judges, 800)}`, '');
   if (results.baseline && !results.baseline.comparable) {
     head.push(
       `> ⚠️ **Baseline not comparable**, regressions were not checked: ${results.baseline.notes.map((n) => escapeMarkdown(n)).join('; ')}.`,

@@ -1,3 +1,4 @@
+import { mergeJudgeUsage } from '../judge/judge-usage.js';
 import type { BaselineInfo, CaseResult, FailureModeSummary, Results, ScorerSummary } from './results.js';
 import { decideOverall, decideVerdict, type FailOn } from './gate.js';
 
@@ -104,11 +105,9 @@ export function mergeResults(shards: Results[], failOn: FailOn = 'both'): Result
         input_tokens: sum(shards.map((s) => s.usage.task.input_tokens ?? 0)),
         output_tokens: sum(shards.map((s) => s.usage.task.output_tokens ?? 0)),
       },
-      judge: {
-        calls: sum(shards.map((s) => s.usage.judge.calls)),
-        cost_usd: sum(shards.map((s) => s.usage.judge.cost_usd)),
-      },
+      judge: mergeJudgeUsage(shards.map((s) => s.usage.judge)),
     },
+    ...(shards[0].judges ? { judges: shards[0].judges } : {}),
   };
 }
 

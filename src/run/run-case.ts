@@ -4,6 +4,7 @@ import type { ResolvedScorer } from './resolve-scorers.js';
 import { LazyAbortContext, TaskError, type Task, type TaskResult } from './tasks/task.js';
 import type { CaseResult } from './results.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { wilsonInterval } from '../judge/noise.js';
 
 const EMPTY_NUMBERS: number[] = [];
 /** Shared by every passing case (nothing mutates a result's reasons); frozen to keep it that way. */
@@ -65,7 +66,7 @@ export async function runCase(
   let lastOutput: unknown;
 
   for (let trial = 0; trial < options.trials; trial++) {
-    const outcome = await runTrial(loaded, task, scorers, options.timeoutMs, deadlines, usage);
+    const outcome = await runTrial(loaded, task, scorers, options.timeoutMs, deadlines, usage, trial);
     if (outcome.kind === 'errored') {
       erroredTrials++;
       lastError = outcome.error;
@@ -127,6 +128,9 @@ export async function runCase(
     kind: c.metadata.kind ?? 'failure',
     duration_ms: Math.round(performance.now() - started),
     output_excerpt: passed ? undefined : excerpt(lastOutput),
+    // With trials, how sure the pass rate is: the judge's verdicts are samples, and the baseline comparison
+    // (compare.ts) tells a real drop from noise with these.
+    pass_rate_interval: single ? undefined : wilsonInterval(passedTrials, counted),
   };
 }
 
@@ -137,6 +141,7 @@ async function runTrial(
   timeoutMs: number,
   deadlines: DeadlineQueue,
   usage: CaseUsage,
+  trial = 0,
 ): Promise<TrialOutcome> {
   const c = loaded.case;
   let result: TaskResult;
@@ -163,6 +168,8 @@ async function runTrial(
     context: c.context,
     toolCalls: result.tool_calls ?? (task.spec === 'replay' ? c.context?.tool_calls : undefined),
     retrieved: result.retrieved ?? c.context?.retrieved,
+    // The trial index: judge scorers key their cache on it, so each trial asks for a fresh verdict.
+    trial,
   } as Parameters<ResolvedScorer['fn']>[0];
 
   const values: Array<number | null> = new Array(scorers.length);
@@ -171,6 +178,9 @@ async function runTrial(
   let blockingSkipped = 0;
   let blockingCount = 0;
   let failed = false;
+  // Why scorers could not run (no judge key, budget reached): the case's reasons when nothing else decided.
+  const skipReasons: string[] = [];
+  let unscored = false;
   for (let i = 0; i < scorers.length; i++) {
     const scorer = scorers[i];
     let score: Score;
@@ -197,6 +207,11 @@ async function runTrial(
       usage.judge_cost_usd += judgeUsage.cost_usd ?? 0;
     }
     values[i] = value;
+    if (value === null && score.metadata?.skipped) {
+      skipReasons.push(`${scorer.name}: ${String(score.metadata.reason ?? 'skipped')}`);
+      // A judge verdict that was due but not obtained (budget reached) keeps the case from passing.
+      if (scorer.mode === 'blocking' && score.metadata.unscored) unscored = true;
+    }
     if (scorer.mode !== 'blocking') continue;
     blockingCount++;
     if (value === null) {
@@ -209,8 +224,12 @@ async function runTrial(
       reasons.push(`${scorer.name} ${value.toFixed(2)}${explain(score.metadata)}`);
     }
   }
+  if (!failed && unscored) return { kind: 'skipped', values, reasons: skipReasons, result };
+  // Nothing blocking was scored, and a scorer was skipped (a judge without a key, even one still in shadow
+  // awaiting calibration): not checked, which is never passed.
+  if (blockingScored === 0 && (blockingSkipped > 0 || (blockingCount === 0 && skipReasons.length > 0)))
+    return { kind: 'skipped', values, reasons: skipReasons, result };
   if (blockingCount > 0 && blockingScored === 0) {
-    if (blockingSkipped > 0) return { kind: 'skipped', values, reasons, result };
     failed = true;
     reasons.push('no blocking scorer applied to this case (all returned null)');
   }

@@ -1,6 +1,8 @@
 import { evaluate } from '../../src/evaluate.js';
 import { startOpenAIServer, type OpenAIServer } from '../servers/openai-server.js';
 import { jsonl, makeTempProject, row } from '../helpers/temp-project.js';
+import { findScorer } from '../../src/run/resolve-scorers.js';
+import { passingCalibrationRecord } from '../judge/helpers.js';
 
 /**
  * autoevals' LLM scorers named in the config (`autoevals:Factuality`) run against a local OpenAI-compatible
@@ -24,8 +26,17 @@ describe('judge scorers (autoevals LLM scorers)', () => {
   });
   afterAll(() => server.close());
 
-  function project() {
+  async function project() {
+    // A judge blocks only with a calibration record for its exact version (test/judge covers the rest).
+    const definition = await findScorer('autoevals:Factuality', '.');
+    const version = definition.versionFor!({}, { cwd: '.', judge: { model: 'judge-model-2026-01' } });
     return makeTempProject({
+      'calibrations/factuality.json': passingCalibrationRecord({
+        name: 'autoevals:Factuality',
+        id: 'autoevals:Factuality',
+        version,
+        minScore: 0.6,
+      }),
       'tracegate.config.json': {
         task: 'replay',
         judge: { model: 'judge-model-2026-01', prompt_version: 'factuality-v1', base_url: server.url },
@@ -41,7 +52,7 @@ describe('judge scorers (autoevals LLM scorers)', () => {
   }
 
   it('calls the judge with the pinned model and gates on its scores', async () => {
-    const p = project();
+    const p = await project();
     const before = server.requests.length;
     const outcome = await evaluate({ cwd: p.dir, judge: { apiKey: 'sk-local' } });
     const calls = server.requests.slice(before);
@@ -57,6 +68,10 @@ describe('judge scorers (autoevals LLM scorers)', () => {
       verdict: 'fail',
     });
     expect(byId.h2.scores['autoevals:Factuality']).toBe(0);
+    expect(outcome.results.judges?.['autoevals:Factuality']).toMatchObject({
+      mode: 'blocking',
+      calibration: 'calibrations/factuality.json',
+    });
     expect(outcome.results.fingerprint.judge).toEqual({
       model: 'judge-model-2026-01',
       prompt: 'factuality-v1',
@@ -65,7 +80,7 @@ describe('judge scorers (autoevals LLM scorers)', () => {
   });
 
   it('skips judge scorers without a key: the mode is skipped, not passed, and no request is made', async () => {
-    const p = project();
+    const p = await project();
     const saved = process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_API_KEY;
     const before = server.requests.length;
