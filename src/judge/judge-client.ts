@@ -96,6 +96,8 @@ export class JudgeClient {
   private constructor(
     private readonly openai: OpenAI,
     private readonly options: JudgeClientOptions,
+    /** The openai package's connection-error class (timeouts extend it): such failures are retried. */
+    private readonly connectionError: new (...args: never[]) => Error,
   ) {
     this.limit = pLimit(options.maxConcurrency);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -105,7 +107,7 @@ export class JudgeClient {
 
   /** Create a client; the openai package is loaded only when a judge is actually used. */
   static async create(options: JudgeClientOptions): Promise<JudgeClient> {
-    const { default: OpenAIClient } = await import('openai');
+    const { default: OpenAIClient, APIConnectionError } = await import('openai');
     const openai = new OpenAIClient({
       apiKey: options.apiKey,
       baseURL: options.baseUrl,
@@ -113,7 +115,7 @@ export class JudgeClient {
       timeout: options.timeoutMs,
       maxRetries: 0,
     });
-    return new JudgeClient(openai, options);
+    return new JudgeClient(openai, options, APIConnectionError);
   }
 
   /** Remove the key and other configured secrets from a text. */
@@ -138,7 +140,7 @@ export class JudgeClient {
         return { ...reply, attempts: attempt + 1 };
       } catch (error) {
         if (error instanceof JudgeError) throw error;
-        failure = describeFailure(error);
+        failure = describeFailure(error, error instanceof this.connectionError);
       } finally {
         this.inFlight--;
       }
@@ -278,7 +280,10 @@ export function apiForModel(model: string, configured: 'auto' | JudgeApi): Judge
 }
 
 /** Status, retry hint and a message from whatever the openai client threw. */
-function describeFailure(error: unknown): {
+function describeFailure(
+  error: unknown,
+  connection: boolean,
+): {
   status?: number;
   message: string;
   retryAfterMs?: number;
@@ -292,13 +297,8 @@ function describeFailure(error: unknown): {
   };
   const status = typeof e?.status === 'number' ? e.status : undefined;
   const message = typeof e?.message === 'string' && e.message ? e.message : String(error);
-  if (status === undefined) {
-    // No HTTP status: a timeout, a refused or dropped connection. Worth another try.
-    const connection =
-      /Connection|Timeout|Abort/i.test(e?.name ?? '') ||
-      /ECONN|socket|timed? ?out|fetch failed/i.test(message);
-    return { message, retryable: connection };
-  }
+  // No HTTP status: a timeout, a refused or dropped connection. Worth another try.
+  if (status === undefined) return { message, retryable: connection };
   return {
     status,
     message,

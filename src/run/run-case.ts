@@ -83,8 +83,11 @@ export async function runCase(
         }
       }
     if (outcome.kind === 'passed') passedTrials++;
-    else if (outcome.kind === 'skipped') skippedTrials++;
-    else reasons = outcome.reasons;
+    else if (outcome.kind === 'skipped') {
+      skippedTrials++;
+      // Why it was not checked (e.g. no judge key), unless a failing trial already said why it failed.
+      if (reasons.length === 0) reasons = outcome.reasons;
+    } else reasons = outcome.reasons;
   }
 
   if (!options.deadlines) deadlines.close();

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerPromoteCommand } from './promote-command.js';
 import { registerClusterCommand } from './cluster-command.js';
+import { registerCalibrateCommand } from './calibrate-command.js';
 
 /** Shared between the CLI entry and its commands: the exit code a command wants. */
 export interface CliState {
@@ -14,4 +15,5 @@ export interface CliState {
 export function registerExtraCommands(program: Command, state: CliState): void {
   registerPromoteCommand(program, state);
   registerClusterCommand(program, state);
+  registerCalibrateCommand(program, state);
 }
