@@ -61,7 +61,7 @@ describe('noise statistics (values worked out by hand)', () => {
 
   const now = (passed: boolean, trials: number, passRate: number) => ({
     passed,
-    status: passed ? 'passed' : 'failed',
+    status: (passed ? 'passed' : 'failed') as 'passed' | 'failed',
     flaky: passRate > 0 && passRate < 1,
     hash: 'h',
     trials,
