@@ -53,7 +53,12 @@ export async function prepareJudge(options: PrepareJudgeOptions): Promise<Prepar
     offlineModel = config.offline.model;
     close = server.close;
   }
-  const effective: JudgeConfig = { ...config, model };
+  // A local offline server costs nothing; say so (an unpriced model would show its cost as unknown).
+  const pricing =
+    offlineModel && !config.pricing?.[offlineModel]
+      ? { ...config.pricing, [offlineModel]: { input_per_mtok: 0, output_per_mtok: 0 } }
+      : config.pricing;
+  const effective: JudgeConfig = { ...config, model, pricing };
   const runtime = new JudgeRuntime({
     config: effective,
     apiKey,
