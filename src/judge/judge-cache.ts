@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stableStringify } from '../util/stable-json.js';
 import type { TokenUsage } from './judge-client.js';
@@ -25,11 +26,31 @@ export interface JudgeCacheEntry {
   created_at: string;
 }
 
-/** The content address of a key: sha256 over its canonical JSON. */
-export function cacheKeyHash(key: JudgeCacheKey): string {
+/**
+ * The content address of a key: sha256 over the canonical JSON of the parts that are the same for every
+ * case of a scorer (endpoint, model, API, tool, parameters), then the messages and the trial. Callers that
+ * ask many times for one scorer pass the first part's JSON precomputed (`staticPart`), so the large tool
+ * schema is not re-serialised for every case.
+ */
+export function cacheKeyHash(key: JudgeCacheKey, staticPart = staticKeyPart(key)): string {
   return createHash('sha256')
-    .update(stableStringify({ v: 1, ...key }))
+    .update(staticPart)
+    .update('\n')
+    .update(stableStringify(key.messages))
+    .update(`\n${key.trial}`)
     .digest('hex');
+}
+
+/** The part of a cache key that does not depend on the case. */
+export function staticKeyPart(key: Omit<JudgeCacheKey, 'messages' | 'trial'>): string {
+  return stableStringify({
+    v: 1,
+    endpoint: key.endpoint,
+    model: key.model,
+    api: key.api,
+    tool: key.tool,
+    params: key.params,
+  });
 }
 
 /**
@@ -49,11 +70,15 @@ export class JudgeCache {
     return path.join(this.dir, 'judge', hash.slice(0, 2), `${hash}.json`);
   }
 
-  /** The cached answer for a key, or undefined. */
-  async get(hash: string): Promise<JudgeCacheEntry | undefined> {
+  /**
+   * The cached answer for a key, or undefined. Read synchronously on purpose: an entry is a few hundred
+   * bytes, and the promise API's open/fstat/read/close each hop through libuv's thread pool, which made a
+   * cached 10,000-case re-run several times slower (bench/judge.bench.mjs).
+   */
+  get(hash: string): JudgeCacheEntry | undefined {
     let text: string;
     try {
-      text = await readFile(this.fileFor(hash), 'utf8');
+      text = readFileSync(this.fileFor(hash), 'utf8');
     } catch {
       this.misses++;
       return undefined;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { JudgeCache, cacheKeyHash } from './judge-cache.js';
+import { JudgeCache, cacheKeyHash, staticKeyPart, type JudgeCacheKey } from './judge-cache.js';
 import { JudgeClient, JudgeError, type JudgeRequest, type TokenUsage } from './judge-client.js';
 import { JudgeLedger, type JudgeUsageReport } from './judge-usage.js';
 import { costOf, findModelPrice, formatCost } from './pricing.js';
@@ -66,6 +66,7 @@ export class JudgeRuntime {
   readonly cache?: JudgeCache;
   private client?: Promise<JudgeClient>;
   private reserved = 0;
+  private readonly staticParts = new WeakMap<object, Map<string, string>>();
   private readonly redactor: SecretRedactor;
   private budgetReached = false;
   private readonly estimateTotals: JudgeEstimate = {
@@ -133,7 +134,7 @@ export class JudgeRuntime {
       params: { temperature: request.temperature ?? null, max_tokens: request.maxTokens ?? null },
       trial,
     });
-    const hit = await this.cache?.get(hash);
+    const hit = this.cache?.get(hash);
     if (hit) {
       this.ledger.recordCached(scorer);
       if (this.options.estimate) this.estimateTotals.cached++;
@@ -195,6 +196,16 @@ export class JudgeRuntime {
     } finally {
       if (budget !== undefined && expectedCost !== null) this.reserved -= expectedCost;
     }
+  }
+
+  /** The case-independent part of a cache key, serialised once per scorer (its tool object) and settings. */
+  private staticPart(key: Omit<JudgeCacheKey, 'messages' | 'trial'>): string {
+    let byTool = this.staticParts.get(key.tool as object);
+    if (!byTool) this.staticParts.set(key.tool as object, (byTool = new Map()));
+    const id = `${key.endpoint}\n${key.model}\n${key.api}\n${key.params.temperature}\n${key.params.max_tokens}`;
+    let part = byTool.get(id);
+    if (part === undefined) byTool.set(id, (part = staticKeyPart(key)));
+    return part;
   }
 
   /** results.json's `usage.judge`. */
