@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cli } from '../helpers/cli.js';
+import { cli, repo } from '../helpers/cli.js';
 
 /**
  * The demo's judge-scored mode: with no key, `tracegate eval` starts the demo's offline judge server
@@ -51,5 +51,22 @@ describe('the demo with its offline judge (no key)', () => {
         /faithfulness 0\.00: unsupported: “Plans start at \$9 per month\.”/,
       );
     }
+  });
+});
+
+describe('docs/judges.md worked example', () => {
+  it('is what `tracegate calibrate` prints for the demo (the committed record is current)', async () => {
+    const docs = readFileSync(path.join(repo, 'docs/judges.md'), 'utf8');
+    const block = /```\n\$ tracegate calibrate (.*)\n([\s\S]*?)```/.exec(docs)!;
+    const args = block[1].split(' ');
+    const run = await cli(['calibrate', ...args, '--dry-run'], undefined, { OPENAI_API_KEY: undefined });
+    expect(run.code).toBe(0);
+    const expected = block[2].trimEnd().split('\n');
+    const record = expected.pop()!;
+    expect(run.stdout).toBe(expected.join('\n') + '\nno record written\n');
+    // The record the docs name is the one committed for the current template.
+    expect(readFileSync(path.join(repo, record.replace('record: ', '')), 'utf8')).toContain(
+      '"scorer": "faithfulness"',
+    );
   });
 });
