@@ -89,6 +89,9 @@ export class JudgeClient {
   inFlight = 0;
   maxInFlight = 0;
   private readonly limit: LimitFunction;
+  /** Set once the judge refused the key or stayed unreachable: later calls fail with it at once. */
+  private fatal?: JudgeError;
+  private unreachableStreak = 0;
   private readonly policy: RetryPolicy;
   private readonly redactor: SecretRedactor;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -123,9 +126,31 @@ export class JudgeClient {
     return this.redactor.redact(text);
   }
 
-  /** Ask the judge, waiting for a concurrency slot first; retries inside the slot (backpressure on 429s). */
+  /**
+   * Ask the judge, waiting for a concurrency slot first; retries inside the slot (backpressure on 429s).
+   * Once the judge has refused the key (401/403) or stayed unreachable for several requests in a row, every
+   * further call fails at once with that reason: a dead judge must not hold a large run for minutes of
+   * retries, and its cases error (fail) either way.
+   */
   complete(request: JudgeRequest): Promise<JudgeReply> {
-    return this.limit(() => this.attempt(request));
+    return this.limit(async () => {
+      if (this.fatal) throw new JudgeError(this.fatal.message, this.fatal.status);
+      try {
+        const reply = await this.attempt(request);
+        this.unreachableStreak = 0;
+        return reply;
+      } catch (error) {
+        const e = error as JudgeError;
+        if (e.status === 401 || e.status === 403) this.fatal = e;
+        else if (e.status === undefined && /Connection error|timed out|gave up/.test(e.message)) {
+          if (++this.unreachableStreak >= UNREACHABLE_AFTER)
+            this.fatal = new JudgeError(
+              `judge unreachable (${UNREACHABLE_AFTER} requests failed in a row): ${e.message}`,
+            );
+        }
+        throw error;
+      }
+    });
   }
 
   private async attempt(request: JudgeRequest): Promise<JudgeReply> {
@@ -261,6 +286,9 @@ export class JudgeClient {
     return value as Record<string, unknown>;
   }
 }
+
+/** Requests that must fail in a row, each after its retries, before the judge counts as unreachable. */
+const UNREACHABLE_AFTER = 3;
 
 /** Reasoning models reject `temperature` and take `max_completion_tokens`. */
 export function isReasoningModel(model: string): boolean {

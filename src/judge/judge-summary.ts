@@ -5,7 +5,7 @@ import type { JudgeEstimate } from './judge-runtime.js';
 /**
  * One line about the run's judges, for the PR comment and the terminal: calls, cache hits, tokens, cost
  * (`unknown` when a price is unknown), what was not scored, which judges run as shadow or were skipped and
- * why, and how many cases were flaky. Undefined when the run used no judge and saw no flaky case.
+ * why, and how many cases were flaky. Undefined when the run used no judge.
  */
 export function judgeSummaryLine(
   results: Pick<Results, 'usage' | 'judges' | 'failure_modes'>,
@@ -13,18 +13,15 @@ export function judgeSummaryLine(
   const judges = Object.entries(results.judges ?? {});
   const usage = results.usage.judge;
   const flaky = Object.entries(results.failure_modes).filter(([, m]) => m.flaky > 0);
-  if (judges.length === 0 && usage.calls === 0 && flaky.length === 0) return undefined;
-  const parts: string[] = [];
-  if (judges.length || usage.calls) {
-    parts.push(
-      `${usage.calls} call${usage.calls === 1 ? '' : 's'}`,
-      `${usage.cached ?? 0} cache hit${usage.cached === 1 ? '' : 's'}`,
-      `${(usage.tokens ?? 0).toLocaleString('en-US')} tokens`,
-      formatCost(usage.cost_usd),
-    );
-    if (usage.not_scored)
-      parts.push(`${usage.not_scored} not scored${usage.budget_reached ? ' (budget reached)' : ''}`);
-  }
+  if (judges.length === 0 && usage.calls === 0) return undefined;
+  const parts = [
+    `${usage.calls} call${usage.calls === 1 ? '' : 's'}`,
+    `${usage.cached ?? 0} cache hit${usage.cached === 1 ? '' : 's'}`,
+    `${(usage.tokens ?? 0).toLocaleString('en-US')} tokens`,
+    formatCost(usage.cost_usd),
+  ];
+  if (usage.not_scored)
+    parts.push(`${usage.not_scored} not scored${usage.budget_reached ? ' (budget reached)' : ''}`);
   const skipped = judges.filter(([, j]) => j.skip_reason);
   if (skipped.length) parts.push(`skipped ${skipped.map(([n, j]) => `${n} (${j.skip_reason})`).join(', ')}`);
   const shadow = judges.filter(([, j]) => j.shadow_reason && !j.skip_reason);

@@ -166,6 +166,37 @@ describe('judge client faults', () => {
     expect(server.requests).toHaveLength(1); // 401 is not retried
   });
 
+  it('after a refused key, fails further calls at once without sending them', async () => {
+    const s = await setup({ fault: () => ({ status: 401, body: { error: { message: 'bad key' } } }) });
+    server = s.server;
+    await expect(s.judge.complete(request())).rejects.toThrow(/401 bad key/);
+    await expect(s.judge.complete(request())).rejects.toThrow(/401 bad key/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('counts a judge unreachable after three failed requests in a row, and stops trying', async () => {
+    const dead = await startOpenAIServer();
+    const url = dead.url;
+    await dead.close();
+    const judge = await JudgeClient.create({
+      apiKey: KEY,
+      baseUrl: url,
+      timeoutMs: 2000,
+      maxConcurrency: 1,
+      retry: { baseDelayMs: 5, maxRetries: 1 },
+    });
+    const errors = await Promise.all(
+      Array.from({ length: 6 }, () => judge.complete(request()).catch((e: Error) => e.message)),
+    );
+    expect(errors.slice(0, 3).every((m) => /Connection error\. \(gave up after 2 attempts\)/.test(m))).toBe(
+      true,
+    );
+    expect(errors.slice(3).every((m) => /^judge unreachable \(3 requests failed in a row\)/.test(m))).toBe(
+      true,
+    );
+    expect(judge.requests).toBe(6); // 3 requests × 2 attempts; the last three were never sent
+  });
+
   it('retries a dropped connection', async () => {
     const s = await setup({ fault: (_b, n) => (n === 1 ? { status: 0, destroy: true } : undefined) });
     server = s.server;
