@@ -186,7 +186,12 @@ describe('judge client faults', () => {
       retry: { baseDelayMs: 5, maxRetries: 1 },
     });
     const errors = await Promise.all(
-      Array.from({ length: 6 }, () => judge.complete(request()).catch((e: Error) => e.message)),
+      Array.from({ length: 6 }, () =>
+        judge.complete(request()).then(
+          () => 'answered',
+          (e: Error) => e.message,
+        ),
+      ),
     );
     expect(errors.slice(0, 3).every((m) => /Connection error\. \(gave up after 2 attempts\)/.test(m))).toBe(
       true,
