@@ -121,6 +121,11 @@ export class JudgeClient {
     return new JudgeClient(openai, options, APIConnectionError);
   }
 
+  /** Run `fn` inside this client's concurrency limit (for requests other clients make to the same judge). */
+  limited<T>(fn: () => Promise<T>): Promise<T> {
+    return this.limit(fn);
+  }
+
   /** Remove the key and other configured secrets from a text. */
   redact(text: string): string {
     return this.redactor.redact(text);

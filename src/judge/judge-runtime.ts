@@ -198,6 +198,48 @@ export class JudgeRuntime {
     }
   }
 
+  /**
+   * An `openai` client for scorers that make their own requests (autoevals' LLM scorers): its requests share
+   * this run's concurrency limit, and every answer's tokens and cost go into the ledger under `scorer`, so
+   * `usage.judge` counts them too. (They are not cached: their prompts are autoevals' own.)
+   */
+  async openAIClientFor(scorer: string): Promise<unknown> {
+    const judge = await this.getClient();
+    const { default: OpenAIClient } = await import('openai');
+    this.ledger.register(scorer);
+    const counted = async (url: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> =>
+      judge.limited(async () => {
+        const response = await fetch(url, init);
+        if (response.ok) {
+          try {
+            const body = (await response.clone().json()) as {
+              model?: string;
+              usage?: Record<string, number | undefined>;
+            };
+            if (body?.usage) {
+              const usage = {
+                input_tokens: body.usage.prompt_tokens ?? body.usage.input_tokens ?? 0,
+                output_tokens: body.usage.completion_tokens ?? body.usage.output_tokens ?? 0,
+              };
+              const model = body.model ?? this.options.config.model ?? '';
+              this.ledger.recordCall(scorer, usage, costOf(this.priceOf(model), usage));
+            }
+          } catch {
+            // not JSON with usage: nothing to count
+          }
+        }
+        return response;
+      });
+    return new OpenAIClient({
+      apiKey: this.options.apiKey,
+      baseURL: this.options.baseUrl ?? this.options.config.base_url,
+      defaultHeaders: this.options.config.headers,
+      timeout: this.options.config.timeout_ms,
+      maxRetries: this.options.config.max_retries,
+      fetch: counted,
+    });
+  }
+
   /** The case-independent part of a cache key, serialised once per scorer (its tool object) and settings. */
   private staticPart(key: Omit<JudgeCacheKey, 'messages' | 'trial'>): string {
     let byTool = this.staticParts.get(key.tool as object);

@@ -184,14 +184,24 @@ async function autoevalsScorer(name: string, keyPath: string): Promise<ScorerDef
         .slice(0, 16);
     // autoevals' LLM scorers take the model and the OpenAI-compatible endpoint as arguments: pin them from
     // the config's judge settings (the model is part of the results fingerprint).
-    definition.create = (options: Record<string, unknown>, ctx: ScorerContext) => (args) =>
-      (fn as ScorerFn)({
-        ...(ctx.judge?.model ? { model: ctx.judge.model } : {}),
-        openAiApiKey: ctx.judge?.apiKey,
-        ...(ctx.judge?.baseUrl ? { openAiBaseUrl: ctx.judge.baseUrl } : {}),
-        ...options,
-        ...args,
-      });
+    definition.create = (options: Record<string, unknown>, ctx: ScorerContext) => {
+      // Through the run's judge runtime when there is one: its concurrency limit, and calls, tokens and
+      // cost counted in usage.judge.
+      const runtime = ctx.judge?.runtime && ctx.judge.apiKey ? ctx.judge.runtime : undefined;
+      let client: Promise<unknown> | undefined;
+      return async (args) =>
+        (fn as ScorerFn)({
+          ...(ctx.judge?.model ? { model: ctx.judge.model } : {}),
+          ...(runtime
+            ? { client: await (client ??= runtime.openAIClientFor(ctx.scorerName ?? `autoevals:${name}`)) }
+            : {
+                openAiApiKey: ctx.judge?.apiKey,
+                ...(ctx.judge?.baseUrl ? { openAiBaseUrl: ctx.judge.baseUrl } : {}),
+              }),
+          ...options,
+          ...args,
+        });
+    };
   }
   return definition;
 }

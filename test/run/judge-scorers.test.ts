@@ -68,6 +68,9 @@ describe('judge scorers (autoevals LLM scorers)', () => {
       verdict: 'fail',
     });
     expect(byId.h2.scores['autoevals:Factuality']).toBe(0);
+    // autoevals' requests go through the run's judge client: counted, with their tokens.
+    expect(outcome.results.usage.judge).toMatchObject({ calls: 2, cached: 0 });
+    expect(outcome.results.usage.judge.tokens).toBeGreaterThan(0);
     expect(outcome.results.judges?.['autoevals:Factuality']).toMatchObject({
       mode: 'blocking',
       calibration: 'calibrations/factuality.json',
