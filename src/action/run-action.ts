@@ -45,6 +45,7 @@ const SUMMARY_REPORT_CHARS = 900_000;
 export async function runAction(): Promise<ActionOutcome> {
   const settings = getSettings();
   for (const secret of secretValues(settings)) core.setSecret(secret);
+  if (settings.mode === 'harvest') return (await import('./run-harvest.js')).runHarvestAction(settings);
   const event = describeEvent(readEventContext(), settings.prNumber);
   const mode = settings.merge.length ? 'merge' : 'eval';
   core.info(
@@ -112,8 +113,12 @@ async function runEvaluation(settings: ActionSettings, notes: string[]) {
     shard: settings.shard,
     filters: settings.filters,
     failOn: settings.failOn,
+    onSkipped: settings.onSkipped,
+    allowEmpty: settings.allowEmpty,
     originUrlTemplate: settings.originUrlTemplate,
     judge: { apiKey: settings.judgeApiKey, baseUrl: settings.judgeBaseUrl },
+    braintrustExperiment: settings.braintrustExperiment,
+    onNote: (m) => core.info(`braintrust: ${m}`),
     progress: (total) => {
       core.info(`Running ${total} case${total === 1 ? '' : 's'}…`);
       return createProgress(total, process.stdout as NodeJS.WriteStream, 10_000);
@@ -125,13 +130,16 @@ async function runEvaluation(settings: ActionSettings, notes: string[]) {
 
 async function mergeShards(settings: ActionSettings) {
   const cwd = settings.workingDirectory;
-  // Merging runs no task and no scorer: only the config (for fail_on) and the merge code are loaded.
-  const [{ loadConfig }, { mergeResultFiles }] = await Promise.all([
-    import('../config/load-config.js'),
-    import('../output/merge-files.js'),
-  ]);
-  const failOn = settings.failOn ?? (await loadConfig(cwd, settings.config)).config.fail_on;
-  const outcome = await mergeResultFiles(settings.merge, { cwd, out: settings.out ?? '.tracegate', failOn });
+  // Merging runs no task and no scorer: only the config (for the gate's rules) and the merge code load.
+  const { mergeResultFiles } = await import('../output/merge-files.js');
+  const outcome = await mergeResultFiles(settings.merge, {
+    cwd,
+    out: settings.out ?? '.tracegate',
+    config: settings.config,
+    failOn: settings.failOn,
+    onSkipped: settings.onSkipped,
+    allowEmpty: settings.allowEmpty,
+  });
   logSummary(outcome.results);
   return outcome;
 }

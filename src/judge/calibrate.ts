@@ -99,7 +99,9 @@ export async function calibrateJudge(options: CalibrateOptions): Promise<Calibra
   try {
     const single: TracegateConfig = {
       ...config,
-      failure_modes: { calibration: { threshold: 1, scorers: [{ ...entry, min_score: minScore }] } },
+      failure_modes: {
+        calibration: { threshold: 1, require_cases: false, scorers: [{ ...entry, min_score: minScore }] },
+      },
       scorers: [],
     };
     const [scorer] = await new ScorerResolver(single, { cwd: configDir, judge: judge.context }).forMode(

@@ -1,6 +1,7 @@
 import type { CaseResult, FailureModeSummary, Results, Verdict } from '../run/results.js';
 import { codeSpan, escapeMarkdown, safeLinkUrl } from './escape.js';
 import { judgeSummaryLine } from '../judge/judge-summary.js';
+import { describeSkipReasons } from '../run/gate.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it with room for the action's marker. */
 export const MAX_REPORT_CHARS = 65_000;
@@ -34,6 +35,13 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   const head = [renderVerdictLine(results, modes), '', renderModeTable(modes), ''];
   const judges = judgeSummaryLine(results);
   if (judges) head.push(`> 🧑‍⚖️ ${escapeMarkdown(judges, 800)}`, '');
+  // What was not checked, and why, is said under the headline whatever the verdict.
+  const notChecked = modes.filter(([, m]) => m.skipped > 0);
+  if (notChecked.length)
+    head.push(
+      `> ⏭️ **Not checked:** ${notChecked.map(([mode, m]) => `\`${escapeMarkdown(mode)}\` ${m.skipped} of ${m.cases} case(s) — ${escapeMarkdown(describeSkipReasons(m.skip_reasons))}`).join('; ')}.`,
+      '',
+    );
   if (results.baseline && !results.baseline.comparable) {
     head.push(
       `> ⚠️ **Baseline not comparable**, regressions were not checked: ${results.baseline.notes.map((n) => escapeMarkdown(n)).join('; ')}.`,
@@ -44,6 +52,8 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   } else if (!results.baseline) {
     head.push('> ℹ️ No baseline given: verdicts come from thresholds only.', '');
   }
+  const experiment = renderExperimentLine(results);
+  if (experiment) head.push(experiment, '');
   const footer = renderFooter(results);
   let body = head.join('\n');
   const budget = maxChars - footer.length - 400; // room for the truncation note
@@ -106,8 +116,13 @@ function renderVerdictLine(results: Results, modes: Array<[string, FailureModeSu
   if (modes.length === 0) return '### ⚠️ tracegate: no cases ran';
   if (results.passed) {
     const warned = modes.filter(([, m]) => m.verdict === 'warn' || m.verdict === 'skipped').length;
+    const skipped = modes.reduce((n, [, m]) => n + m.skipped, 0);
+    if (skipped > 0)
+      return `### ⚠️ tracegate: passed, but ${skipped} case(s) were not checked (${total} cases)${warned ? ` — ${warned} failure mode(s) with warnings` : ''}`;
     return `### ✅ tracegate: all ${modes.length} failure modes pass (${total} cases)${warned ? ` — ${warned} with warnings` : ''}`;
   }
+  if (failing.length === 0)
+    return `### ❌ tracegate: ${escapeMarkdown((results.gate?.reasons ?? ['the gate failed']).join('; '))}`;
   const regressed = failing.filter(([, m]) => m.regressions > 0);
   const names = failing.map(([mode]) => `\`${escapeMarkdown(mode)}\``).join(', ');
   const regressionNote = regressed.length
@@ -181,6 +196,15 @@ function renderCaseRow(c: CaseResult): string {
   const output =
     !c.passed && c.output_excerpt ? `<br><sub>output: “${escapeMarkdown(c.output_excerpt, 120)}”</sub>` : '';
   return `| ${escapeMarkdown(c.id, 80)}<br><sub>${where}</sub> | ${status} | ${escapeMarkdown(reason || '—')}${output} | ${origin} |\n`;
+}
+
+/** One line linking the Braintrust experiment the run was logged to, when it was. */
+function renderExperimentLine(results: Results): string | undefined {
+  const e = results.braintrust_experiment;
+  if (!e) return undefined;
+  const link = safeLinkUrl(e.url);
+  const name = escapeMarkdown(e.name, 120);
+  return `🧪 Braintrust experiment: ${link ? `[${name}](${link})` : name}`;
 }
 
 function renderFooter(results: Results): string {

@@ -1,5 +1,6 @@
 import type { Results } from '../run/results.js';
 import { judgeSummaryLine } from '../judge/judge-summary.js';
+import { describeSkipReasons } from '../run/gate.js';
 
 const ICON: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skipped: 'SKIP' };
 
@@ -36,13 +37,22 @@ export function renderTerminalSummary(results: Results, maxCases = 20): string {
   if (judges) lines.push('', judges);
   if (results.baseline && !results.baseline.comparable)
     lines.push('', `Baseline not comparable: ${results.baseline.notes.join('; ')}`);
+  // "Not checked" is never silent: every skipped case is counted here with why, pass or fail.
+  const notChecked = modes.filter(([, m]) => m.skipped > 0);
+  if (notChecked.length) {
+    lines.push('', 'Not checked (skipped cases):');
+    for (const [mode, m] of notChecked)
+      lines.push(`  ${mode}: ${m.skipped} of ${m.cases} — ${describeSkipReasons(m.skip_reasons)}`);
+  }
   const total = modes.reduce((n, [, m]) => n + m.cases, 0);
+  const skipped = notChecked.reduce((n, [, m]) => n + m.skipped, 0);
   const failed = modes.filter(([, m]) => m.verdict === 'fail').map(([mode]) => mode);
+  const runReasons = (results.gate?.reasons ?? []).filter((r) => !r.startsWith('failing failure modes'));
   lines.push(
     '',
     results.passed
-      ? `tracegate: PASSED — ${total} cases, ${modes.length} failure modes, ${(results.duration_ms / 1000).toFixed(1)} s`
-      : `tracegate: FAILED — failing failure modes: ${failed.join(', ')}`,
+      ? `tracegate: PASSED — ${total} cases, ${modes.length} failure modes, ${(results.duration_ms / 1000).toFixed(1)} s${skipped ? ` (${skipped} not checked, see above)` : ''}`
+      : `tracegate: FAILED — ${[...(failed.length ? [`failing failure modes: ${failed.join(', ')}`] : []), ...runReasons].join('; ')}`,
   );
   return lines.join('\n') + '\n';
 }

@@ -51,6 +51,13 @@ export class ScorerResolver {
         ...(this.config.failure_modes[mode]?.scorers ?? defaultScorersFor(mode)),
         ...this.config.scorers,
       ];
+      // Nothing would decide whether a case passed: a config error, never a run where every case passes.
+      if (entries.length === 0)
+        return Promise.reject(
+          new UsageError(`Failure mode "${mode}" has no scorer (failure_modes.${mode}.scorers is empty).`, [
+            `Name at least one scorer, e.g. "scorers": ["exact-match"], or remove the key to use the defaults (${defaultScorersFor(mode).join(', ')}).`,
+          ]),
+        );
       scorers = Promise.all(entries.map((e, i) => this.resolve(e, `failure_modes.${mode}.scorers.${i}`)));
       this.byMode.set(mode, scorers);
     }
@@ -75,7 +82,7 @@ export class ScorerResolver {
     // counts such cases as skipped and the report says why. An estimate needs no key: it calls nothing.
     const skipReason =
       definition.kind === 'judge' && !this.context.judge?.apiKey && !runtime?.options.estimate
-        ? `not checked: judge key missing (set ${this.context.judge?.apiKeyEnv ?? 'OPENAI_API_KEY'})`
+        ? `judge key missing (set ${this.context.judge?.apiKeyEnv ?? 'OPENAI_API_KEY'})`
         : undefined;
     let fn: ScorerFn;
     let version: string;

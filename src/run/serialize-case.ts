@@ -31,5 +31,6 @@ export function serializeCaseResult(r: CaseResult): string {
   if (r.output_excerpt !== undefined) out += `,"output_excerpt":${str(r.output_excerpt)}`;
   if (r.pass_rate_interval !== undefined)
     out += `,"pass_rate_interval":${JSON.stringify(r.pass_rate_interval)}`;
+  if (r.shadow_errors !== undefined) out += `,"shadow_errors":${JSON.stringify(r.shadow_errors)}`;
   return out + '}';
 }

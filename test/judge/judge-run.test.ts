@@ -6,7 +6,9 @@ import { renderTerminalSummary } from '../../src/report/terminal.js';
 import { startOpenAIServer, type OpenAIServer } from '../servers/openai-server.js';
 import { jsonl, makeTempProject, row } from '../helpers/temp-project.js';
 import { cli } from '../helpers/cli.js';
-import { judgeBy } from './helpers.js';
+import { judgeBy, passingCalibrationRecord } from './helpers.js';
+import { faithfulness } from '../../scorers/faithfulness.js';
+import { judgeConfigSchema } from '../../src/judge/judge-config.js';
 
 const KEY = 'sk-proj-LEAKCHECK-0123456789abcdefghij';
 const KB = [{ id: 'kb-1', text: 'Refunds are available within 30 days of purchase for annual plans.' }];
@@ -116,6 +118,22 @@ describe('judge runs: cache, cost, budget, estimate, no key', () => {
         judge: { model: 'gpt-4.1-mini-2025-04-14', base_url: server.url, max_concurrency: 1 },
         failure_modes: { hallucination: { threshold: 1, scorers: ['faithfulness'] } },
       },
+      // Calibrated, so the judge blocks: a verdict it could not give then keeps the case from passing.
+      'calibrations/faithfulness.json': passingCalibrationRecord({
+        name: 'faithfulness',
+        id: 'faithfulness',
+        version: faithfulness.versionFor(
+          {},
+          {
+            cwd: '.',
+            judge: {
+              model: 'gpt-4.1-mini-2025-04-14',
+              config: judgeConfigSchema.parse({ model: 'gpt-4.1-mini-2025-04-14' }),
+            },
+          },
+        ),
+        minScore: 1,
+      }),
       'datasets/h.jsonl': jsonl(Array.from({ length: 5 }, (_, i) => halCase(i + 1))),
     });
     const perCall = (1000 * 0.4 + 100 * 1.6) / 1e6;
@@ -132,7 +150,7 @@ describe('judge runs: cache, cost, budget, estimate, no key', () => {
     expect(unscored).toHaveLength(2);
     for (const c of unscored) {
       expect(c.passed).toBe(false);
-      expect(c.reasons[0]).toMatch(/^faithfulness: not scored: judge budget \$0\.0014 reached/);
+      expect(c.reasons[0]).toMatch(/^not scored: judge budget \$0\.0014 reached/);
     }
     expect(renderTerminalSummary(outcome.results)).toMatch(/2 not scored \(budget reached\)/);
     p.cleanup();
@@ -209,16 +227,10 @@ describe('judge runs: cache, cost, budget, estimate, no key', () => {
       const outcome = value as Awaited<ReturnType<typeof evaluate>>;
       expect(outcome.results.failure_modes.hallucination).toMatchObject({ cases: 2, skipped: 2, passed: 0 });
       expect(outcome.results.failure_modes.hallucination.verdict).not.toBe('pass');
-      expect(outcome.results.judges?.faithfulness.skip_reason).toBe(
-        'not checked: judge key missing (set OPENAI_API_KEY)',
-      );
+      expect(outcome.results.judges?.faithfulness.skip_reason).toBe('judge key missing (set OPENAI_API_KEY)');
       const results = JSON.parse(readFileSync(outcome.paths.results, 'utf8'));
-      expect(results.cases[0].reasons).toEqual([
-        'faithfulness: not checked: judge key missing (set OPENAI_API_KEY)',
-      ]);
-      expect(readFileSync(outcome.paths.report, 'utf8')).toMatch(
-        /skipped faithfulness \(not checked: judge key missing/,
-      );
+      expect(results.cases[0].reasons).toEqual(['judge key missing (set OPENAI_API_KEY)']);
+      expect(readFileSync(outcome.paths.report, 'utf8')).toMatch(/skipped faithfulness \(judge key missing/);
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }
@@ -251,8 +263,10 @@ describe('judge runs: cache, cost, budget, estimate, no key', () => {
     ];
     for (const text of texts) expect(text).not.toContain(KEY);
     const results = JSON.parse(texts[2]);
-    expect(results.cases[0].status).toBe('errored');
-    expect(results.cases[0].error).toMatch(/401 Incorrect API key provided: Bearer \[redacted\]/);
+    // faithfulness runs as shadow (not calibrated): its failure is a shadow error, reported with the key redacted.
+    expect(results.cases[0].shadow_errors.faithfulness).toMatch(
+      /401 Incorrect API key provided: Bearer \[redacted\]/,
+    );
     p.cleanup();
   });
 });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GitData } from './github-git-data.js';
 
 /** A stored issue comment, as the REST API returns it (the fields the action reads, plus ids). */
 export interface FakeComment {
@@ -42,6 +43,8 @@ export class GitHubServer {
   private server?: Server;
   private readonly login: string;
   private readonly tokens: string[];
+  /** Repositories' git data (blobs, trees, commits, refs) and pull requests: see github-git-data.ts. */
+  readonly git = new GitData();
 
   constructor(private readonly options: GitHubServerOptions = {}) {
     this.login = options.login ?? 'tracegate-bot';
@@ -108,6 +111,7 @@ export class GitHubServer {
         return send(res, 403, { message: 'Resource not accessible by integration' });
       return send(res, 200, { login: this.login, id: 1, type: 'Bot' });
     }
+    if (await this.git.handle(req, res, url, this.login)) return;
     let m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (m) {
       const issue = `${m[1]}/${m[2]}#${m[3]}`;

@@ -6,6 +6,7 @@ import { collect, positiveInt } from '../options.js';
 import { renderEstimate } from '../../judge/judge-summary.js';
 import { UsageError } from '../../errors.js';
 import type { CliState } from './index.js';
+import { terminalSafe } from '../../braintrust/terminal-safe.js';
 
 /** `tracegate eval`: run the datasets against the task, gate, write results.json, report.md, junit.xml. */
 export function registerEvalCommand(program: Command, state: CliState): void {
@@ -35,6 +36,13 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         'never',
       ]),
     )
+    .addOption(
+      new Option(
+        '--on-skipped <what>',
+        'what a case no scorer could check (e.g. a judge without a key) does: fail the gate (default) or warn',
+      ).choices(['fail', 'warn']),
+    )
+    .option('--allow-empty', 'let a run that selects no case pass (default: exit 2)')
     .option('--origin-url-template <template>', 'link to origin spans, e.g. https://viewer/{object_id}/{id}')
     .option('--no-cache', 'bypass the judge cache (.tracegate/cache): ask the judge afresh, store nothing')
     .option(
@@ -47,6 +55,14 @@ export function registerEvalCommand(program: Command, state: CliState): void {
       '--baseline-trials <n>',
       'trials per case the baseline (main) should have run; fewer is reported, see docs/judges.md',
       positiveInt('--baseline-trials'),
+    )
+    .option(
+      '--braintrust-experiment [name]',
+      "log the run as a Braintrust experiment (needs BRAINTRUST_API_KEY); without --baseline, the baseline is the base branch's latest experiment",
+    )
+    .option(
+      '--base-branch <branch>',
+      'with --braintrust-experiment: the branch PRs merge into (default GITHUB_BASE_REF, else main)',
     )
     .option('--json', 'print the results summary as JSON instead of the table')
     .option('--quiet', 'no progress output')
@@ -63,11 +79,16 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         shard: opts.shard,
         filters: opts.filter,
         failOn: opts.failOn,
+        onSkipped: opts.onSkipped,
+        allowEmpty: opts.allowEmpty,
         originUrlTemplate: opts.originUrlTemplate,
         cache: opts.cache,
         budgetUsd: opts.budgetUsd,
         estimate: opts.estimate,
         baselineTrials: opts.baselineTrials,
+        braintrustExperiment: opts.braintrustExperiment,
+        baseBranch: opts.baseBranch,
+        onNote: (m) => process.stderr.write(`braintrust: ${terminalSafe(m)}\n`),
         progress: opts.json || opts.quiet || opts.estimate ? undefined : (total) => createProgress(total),
       });
       if (outcome.estimate) {
@@ -86,6 +107,8 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         process.stdout.write(
           `results: ${outcome.paths.results}\nreport:  ${outcome.paths.report}\njunit:   ${outcome.paths.junit}\n`,
         );
+        const experiment = outcome.results.braintrust_experiment;
+        if (experiment) process.stdout.write(terminalSafe(`experiment: ${experiment.url}`) + '\n');
       }
       state.exitCode = outcome.exitCode;
     });
