@@ -122,6 +122,13 @@ export interface Results {
   };
   /** Judge scorers by name: version, model, prompt hash, and whether they block, run as shadow, or were skipped. */
   judges?: Record<string, JudgeScorerStatus>;
+  /**
+   * Set when the run did not finish (a signal, a process.exit, an error in the environment): the results
+   * hold the cases that completed before, and `passed` is false whatever they say.
+   */
+  interrupted?: boolean;
+  /** Why the run did not finish, e.g. "SIGTERM" or "process.exit(0) called during the run". */
+  interrupted_reason?: string;
   /** The gate's rules and the run-level reasons. Absent in files written before issue 8. */
   gate?: GateSettings;
   /** Counts of cases that `cases` does not hold (report-only views keep just the notable cases). */

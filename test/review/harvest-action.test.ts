@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,9 @@ import { supportTrace, toJsonl } from '../promote/generate.js';
 // The action's `mode: harvest`, as a scheduled workflow runs it: inputs from INPUT_* variables, the
 // repository and API URL from the runner's environment, the local GitHub API server behind it.
 const REPO = 'acme/support';
+// Each test starts the real CLI several times: give a loaded CI machine room.
+jest.setTimeout(180_000);
+
 let dir: string;
 let github: GitHubServer;
 const saved = { ...process.env };
