@@ -91,6 +91,7 @@ export { failureSignature, questionTemplate, questionText } from './promote/sign
 export { Scrubber, BUILTIN_SCRUB_RULES, parseScrubPattern, type ScrubRule } from './promote/scrub.js';
 export { parseWhere, parseWhereAll } from './promote/where.js';
 export { appendRows, withFileLock, type PendingRow } from './promote/write.js';
+export * from './judge/index.js';
 export {
   createOnlineScorer,
   type OnlineScorer,

@@ -1,4 +1,5 @@
 import type { Results } from '../run/results.js';
+import { judgeSummaryLine } from '../judge/judge-summary.js';
 import { describeSkipReasons } from '../run/gate.js';
 
 const ICON: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skipped: 'SKIP' };
@@ -32,6 +33,8 @@ export function renderTerminalSummary(results: Results, maxCases = 20): string {
     const more = failing.length - maxCases + (results.omitted_cases ?? 0);
     if (more > 0) lines.push(`  … and ${more} more (see results.json)`);
   }
+  const judges = judgeSummaryLine(results);
+  if (judges) lines.push('', judges);
   if (results.baseline && !results.baseline.comparable)
     lines.push('', `Baseline not comparable: ${results.baseline.notes.join('; ')}`);
   // "Not checked" is never silent: every skipped case is counted here with why, pass or fail.
