@@ -77,7 +77,9 @@ export function traceToCase(trace: Trace, mode: string, defaults: CaseDefaults =
 }
 
 function costOf(metadata: Record<string, unknown> | undefined): number {
-  const usage = (metadata?.judge_usage ?? metadata?.usage) as { cost_usd?: unknown } | undefined;
+  // `judge` is what src/judge's scorers report; `judge_usage` what run-case reads; `usage` autoevals-style.
+  const usage = (metadata?.judge ?? metadata?.judge_usage ?? metadata?.usage) as
+    { cost_usd?: unknown } | undefined;
   const cost = usage?.cost_usd ?? metadata?.cost_usd;
   return typeof cost === 'number' && Number.isFinite(cost) && cost > 0 ? cost : 0;
 }
