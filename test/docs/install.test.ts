@@ -37,6 +37,7 @@ describe('npm pack', () => {
         'lib/src/index.d.ts',
         'lib/src/cli/main.js',
         'lib/scorers/index.js',
+        'scorers/judge-prompts/faithfulness.md',
         'dist/index.js',
         'action.yml',
         'docs/README.md',
@@ -53,7 +54,9 @@ describe('npm pack', () => {
   test('holds no tests, test data, datasets, examples, benchmarks or TypeScript sources', () => {
     const unwanted = files.filter(
       (f) =>
-        /^(test|datasets|examples|bench|src|scorers|scripts|\.tracegate|\.github|node_modules)\//.test(f) ||
+        // scorers/judge-prompts/*.md are the judge scorers' templates, read at run time: the package needs them.
+        (/^(test|datasets|examples|bench|src|scorers|scripts|\.tracegate|\.github|node_modules)\//.test(f) &&
+          !/^scorers\/judge-prompts\/[\w-]+\.md$/.test(f)) ||
         /\.test\.[jt]s$/.test(f) ||
         /(^|\/)__snapshots__\//.test(f) ||
         (/\.ts$/.test(f) && !/\.d\.ts$/.test(f)),
