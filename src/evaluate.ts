@@ -14,6 +14,13 @@ import { parseShard, shardOf } from './run/shard.js';
 import { parseCaseFilters } from './run/case-filter.js';
 import { runEvaluation } from './run-evaluation.js';
 import { UsageError } from './errors.js';
+import {
+  createRedactor,
+  redactError,
+  secretEnvNamesInConfig,
+  secretsFromEnvironment,
+  type Redactor,
+} from './util/redact.js';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
 export interface EvaluateOptions {
@@ -31,6 +38,8 @@ export interface EvaluateOptions {
   failOn?: FailOn;
   originUrlTemplate?: string;
   judge?: { apiKey?: string; baseUrl?: string };
+  /** More secrets to keep out of every output (e.g. the action's tokens), besides the judge key and env keys. */
+  secrets?: string[];
   /** Progress reporter (default: none). */
   progress?: (total: number) => Progress;
 }
@@ -42,6 +51,8 @@ export interface EvaluateOutcome {
   paths: { results: string; report: string; junit: string; out: string };
   /** 0 when the gate passed, 1 when it failed. */
   exitCode: 0 | 1;
+  /** Removes this run's known secrets from text; apply it to anything printed about the run. */
+  redact: Redactor;
 }
 
 /**
@@ -49,10 +60,31 @@ export interface EvaluateOutcome {
  * baseline → gate → write results.json, report.md and junit.xml. Throws UsageError for bad input.
  */
 export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateOutcome> {
+  // Built from the environment first, then again once the config says which variables hold keys; an
+  // error escaping the run is redacted with the latest one, so no printer can leak a key.
+  const known = [options.judge?.apiKey, ...(options.secrets ?? [])];
+  const secrets = { redact: createRedactor([...known, ...secretsFromEnvironment()]) };
+  try {
+    return await evaluateOnce(options, secrets, known);
+  } catch (error) {
+    throw redactError(error, secrets.redact);
+  }
+}
+
+async function evaluateOnce(
+  options: EvaluateOptions,
+  secrets: { redact: Redactor },
+  known: Array<string | undefined>,
+): Promise<EvaluateOutcome> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const startedAt = new Date();
   const started = performance.now();
   const { config, dir: configDir } = await loadConfig(cwd, options.config);
+  const keyEnv = config.judge?.api_key_env ?? 'OPENAI_API_KEY';
+  secrets.redact = createRedactor([
+    ...known,
+    ...secretsFromEnvironment(process.env, [keyEnv, ...secretEnvNamesInConfig(config)]),
+  ]);
   const settings = {
     task: options.task ?? config.task,
     datasets: options.datasets ?? config.datasets,
@@ -124,8 +156,9 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
     progress: options.progress?.(scan.selected),
     startedAt,
     started,
+    redact: secrets.redact,
   });
-  return { ...outcome, config };
+  return { ...outcome, config, redact: secrets.redact };
 }
 
 type CaseResultInput = Parameters<ReturnType<typeof parseCaseFilters>>[0];

@@ -16,6 +16,8 @@ import type { Fingerprint, Results } from './run/results.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { JunitWriter } from './output/junit-writer.js';
 import { writeAtomic } from './output/write-atomic.js';
+import { noRedaction, type Redactor } from './util/redact.js';
+import { redactCaseResult } from './run/redact-case.js';
 
 /** Everything one run needs once config, datasets, task and scorers are resolved. */
 export interface RunEvaluationInput {
@@ -37,6 +39,8 @@ export interface RunEvaluationInput {
   progress?: Progress;
   startedAt?: Date;
   started?: number;
+  /** Removes known secrets (judge key, tokens) from every case result and every file written. */
+  redact?: Redactor;
 }
 
 /** What a run produced. `results.cases` holds only the notable cases; results.json on disk holds all. */
@@ -45,6 +49,8 @@ export interface RunEvaluationOutcome {
   paths: { results: string; report: string; junit: string; out: string };
   /** 0 when the gate passed, 1 when it failed. */
   exitCode: 0 | 1;
+  /** The run's redactor, for whoever prints about it. */
+  redact: Redactor;
 }
 
 /**
@@ -57,8 +63,9 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
   const started = input.started ?? performance.now();
   const baselineInfo = input.baseline ? checkComparable(input.fingerprint, input.baseline) : null;
   const compareWith = baselineInfo?.comparable ? input.baseline : undefined;
-  const writer = await ResultsWriter.open(input.out);
-  const junit = new JunitWriter(input.out);
+  const redact = input.redact ?? noRedaction;
+  const writer = await ResultsWriter.open(input.out, undefined, redact);
+  const junit = new JunitWriter(input.out, redact);
   const aggregator = new ResultsAggregator();
   const usage: CaseUsage = {
     cost_usd: 0,
@@ -82,7 +89,8 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
       const scorers = input.scorersByMode.get(loaded.case.metadata.failure_mode);
       if (!scorers)
         throw new Error(`no scorers resolved for failure mode "${loaded.case.metadata.failure_mode}"`);
-      const result = await runCase(loaded, input.task, scorers, runOptions, usage);
+      // Redacted before anything reads it: a reason cut short by a renderer can no longer hold half a key.
+      const result = redactCaseResult(await runCase(loaded, input.task, scorers, runOptions, usage), redact);
       result.origin_url = buildOriginUrl(
         loaded.case.origin,
         loaded.case.metadata.source_span_id,
@@ -138,11 +146,12 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
   const notable = aggregator.notableCases();
   const results: Results = { ...header, cases: notable.cases, omitted_cases: notable.dropped };
   const reportPath = path.join(input.out, 'report.md');
-  await writeAtomic(reportPath, renderMarkdownReport(results));
+  await writeAtomic(reportPath, redact(renderMarkdownReport(results)));
   return {
     results,
     paths: { results: resultsPath, report: reportPath, junit: junitPath, out: input.out },
     exitCode: passed ? 0 : 1,
+    redact,
   };
 }
 

@@ -33,6 +33,11 @@ export interface ActionSettings {
   braintrustApiKey?: string;
   braintrustProject?: string;
   originUrlTemplate?: string;
+  /**
+   * Run a task other than `replay` (or a code config or scorer) on a `pull_request_target` event from a
+   * fork, where the fork's code would see the secrets and a write token. Off by default.
+   */
+  allowUntrustedCode: boolean;
 }
 
 /** Reads one input by its action.yml name; `''` when unset (as `core.getInput` does). */
@@ -123,6 +128,7 @@ export function getSettings(
       `Invalid comment-id '${commentId}'. Expected letters, digits, '.', '_' or '-' (at most 100), e.g. tracegate-nightly.`,
     );
   }
+  const allowUntrusted = oneOf('allow-untrusted-code', ['true', 'false'] as const, 'false');
   const prText = text('pr-number');
   let prNumber: number | undefined;
   if (prText !== undefined) {
@@ -159,6 +165,7 @@ export function getSettings(
       'origin-url-template',
       ' with {object_type}, {object_id}, {id} or {span_id} placeholders',
     ),
+    allowUntrustedCode: allowUntrusted === 'true',
   };
   if (settings.merge.length && settings.shard) {
     problems.push(

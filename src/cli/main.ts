@@ -3,6 +3,8 @@ import { UsageError } from '../errors.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerMergeCommand } from './commands/merge-command.js';
 import { registerExtraCommands } from './commands/index.js';
+import { neutraliseLines } from '../util/neutralise.js';
+import { createRedactor, secretsFromEnvironment } from '../util/redact.js';
 
 /**
  * Run the tracegate CLI and return its exit code: 0 gate passed, 1 gate failed, 2 bad usage, config,
@@ -27,7 +29,9 @@ export async function main(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof UsageError) {
-      process.stderr.write(`tracegate: ${error.message}\n`);
+      // The message may quote a dataset, a task's error or a server's reply: no key, escape or workflow command.
+      const redact = createRedactor(secretsFromEnvironment());
+      process.stderr.write(`tracegate: ${neutraliseLines(redact(error.message))}\n`);
       return 2;
     }
     throw error;

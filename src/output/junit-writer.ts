@@ -4,6 +4,7 @@ import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseResult, Results } from '../run/results.js';
 import { junitCase, junitHead, junitSuiteClose, junitSuiteOpen, junitTail } from '../report/junit.js';
+import { noRedaction, type Redactor } from '../util/redact.js';
 
 /**
  * Writes junit.xml while the run streams: each case's <testcase> goes to its failure mode's temporary
@@ -13,7 +14,10 @@ import { junitCase, junitHead, junitSuiteClose, junitSuiteOpen, junitTail } from
 export class JunitWriter {
   private readonly parts = new Map<string, ChunkFile>();
 
-  constructor(private readonly outDir: string) {}
+  constructor(
+    private readonly outDir: string,
+    private readonly redact: Redactor = noRedaction,
+  ) {}
 
   /** Add one case. */
   write(result: CaseResult): void {
@@ -22,7 +26,7 @@ export class JunitWriter {
       part = new ChunkFile(path.join(this.outDir, `.junit-${process.pid}-${this.parts.size}.part`));
       this.parts.set(result.failure_mode, part);
     }
-    part.append(junitCase(result));
+    part.append(this.redact(junitCase(result)));
   }
 
   /** Write `junit.xml` atomically from the parts; returns its path. */
@@ -33,7 +37,7 @@ export class JunitWriter {
     const out = createWriteStream(temp);
     out.write(junitHead(results));
     for (const [mode, summary] of Object.entries(results.failure_modes)) {
-      out.write(junitSuiteOpen(mode, summary, results.duration_ms));
+      out.write(this.redact(junitSuiteOpen(mode, summary, results.duration_ms)));
       const part = this.parts.get(mode);
       if (part) {
         await new Promise<void>((resolve, reject) => {

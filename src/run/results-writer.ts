@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { CaseResult, Results } from './results.js';
 import { ChunkFile } from '../output/chunk-file.js';
 import { serializeCaseResult } from './serialize-case.js';
+import { noRedaction, type Redactor } from '../util/redact.js';
 
 /**
  * Streams case results straight into results.json as they come, so memory does not grow with the number
@@ -15,27 +16,31 @@ export class ResultsWriter {
   private readonly target: string;
   private count = 0;
 
-  constructor(outDir: string, name = 'results.json') {
+  constructor(
+    outDir: string,
+    name = 'results.json',
+    private readonly redact: Redactor = noRedaction,
+  ) {
     this.target = path.join(outDir, name);
     this.file = new ChunkFile(`${this.target}.${process.pid}.tmp`);
     this.file.append('{"version":1,"cases":[');
   }
 
   /** Create the output directory and the writer. */
-  static async open(outDir: string, name?: string): Promise<ResultsWriter> {
+  static async open(outDir: string, name?: string, redact?: Redactor): Promise<ResultsWriter> {
     await mkdir(outDir, { recursive: true });
-    return new ResultsWriter(outDir, name);
+    return new ResultsWriter(outDir, name, redact);
   }
 
   /** Append one case result (one line of results.json's `cases` array). */
   write(result: CaseResult): void {
-    this.file.append((this.count++ ? ',\n' : '\n') + serializeCaseResult(result));
+    this.file.append((this.count++ ? ',\n' : '\n') + this.redact(serializeCaseResult(result)));
   }
 
   /** Close the `cases` array, write the aggregates after it, and rename into place; returns the path. */
   async finish(results: Omit<Results, 'cases'>): Promise<string> {
     const { version: _version, omitted_cases: _omitted, ...rest } = results;
-    this.file.append(`\n],${JSON.stringify(rest).slice(1)}\n`);
+    this.file.append(`\n],${this.redact(JSON.stringify(rest)).slice(1)}\n`);
     this.file.close();
     await rename(this.file.path, this.target);
     return this.target;

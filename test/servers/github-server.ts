@@ -28,8 +28,9 @@ export interface GitHubServerOptions {
 }
 
 /**
- * A local GitHub REST API for tests: real HTTP on 127.0.0.1, implementing `GET /user` and the issue
- * comment endpoints the action uses (list with `per_page`/`page` pagination and `Link` headers, create,
+ * A local GitHub REST API for tests: real HTTP on 127.0.0.1, implementing `GET /user`, `GET` of a pull
+ * request (its head commit and repository, declared with `setPull`) and the issue comment endpoints the
+ * action uses (list with `per_page`/`page` pagination and `Link` headers, create,
  * update). Comments live in memory per `owner/repo#number`; tests seed them, read them back, count writes,
  * and make writes answer 403 as GitHub does for a read-only (fork PR) token.
  */
@@ -38,6 +39,7 @@ export class GitHubServer {
   /** Issue keys (`owner/repo#n`) on which creating a comment answers 403. */
   readonly forbidCreate = new Set<string>();
   private readonly comments = new Map<string, FakeComment[]>();
+  private readonly pulls = new Map<string, { sha: string; repo: string | null }>();
   private nextId = 1000;
   private server?: Server;
   private readonly login: string;
@@ -81,6 +83,14 @@ export class GitHubServer {
     return c;
   }
 
+  /**
+   * Declare a pull request (`owner/repo#n`) with its head commit and head repository (`null`: the fork was
+   * deleted), answered by `GET /repos/{owner}/{repo}/pulls/{n}`. Undeclared pull requests answer 404.
+   */
+  setPull(issue: string, head: { sha: string; repo: string | null }): void {
+    this.pulls.set(issue, head);
+  }
+
   /** The comments on an issue, oldest first. */
   list(issue: string): FakeComment[] {
     let list = this.comments.get(issue);
@@ -108,7 +118,21 @@ export class GitHubServer {
         return send(res, 403, { message: 'Resource not accessible by integration' });
       return send(res, 200, { login: this.login, id: 1, type: 'Bot' });
     }
-    let m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
+    let m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname);
+    if (m && req.method === 'GET') {
+      const pull = this.pulls.get(`${m[1]}/${m[2]}#${m[3]}`);
+      if (!pull) return send(res, 404, { message: 'Not Found' });
+      const repo = pull.repo
+        ? { full_name: pull.repo, name: pull.repo.split('/')[1], owner: { login: pull.repo.split('/')[0] } }
+        : null;
+      return send(res, 200, {
+        number: Number(m[3]),
+        state: 'open',
+        head: { sha: pull.sha, ref: 'topic', repo },
+        base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${m[1]}/${m[2]}` } },
+      });
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (m) {
       const issue = `${m[1]}/${m[2]}#${m[3]}`;
       if (req.method === 'GET') {
