@@ -15,6 +15,8 @@ export interface SeenRequest {
   method: string;
   path: string;
   authorization?: string;
+  /** The comment body a POST or PATCH sent. */
+  body?: string;
 }
 
 /** Options: who the token belongs to, and which tokens are accepted. */
@@ -105,11 +107,12 @@ export class GitHubServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    this.requests.push({
+    const seen: SeenRequest = {
       method: req.method ?? 'GET',
       path: url.pathname + url.search,
       authorization: req.headers.authorization,
-    });
+    };
+    this.requests.push(seen);
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !this.tokens.includes(token)) return send(res, 401, { message: 'Bad credentials' });
 
@@ -161,6 +164,7 @@ export class GitHubServer {
         if (this.forbidCreate.has(issue))
           return send(res, 403, { message: 'Resource not accessible by integration' });
         const { body } = (await readJson(req)) as { body?: string };
+        seen.body = body;
         if (typeof body !== 'string' || body.length === 0)
           return send(res, 422, { message: 'body is required' });
         if (body.length > 65536)
@@ -177,6 +181,7 @@ export class GitHubServer {
       if (comment.user.login !== this.login)
         return send(res, 403, { message: 'Resource not accessible by integration' });
       const { body } = (await readJson(req)) as { body?: string };
+      seen.body = body;
       if (typeof body !== 'string' || body.length > 65536) return send(res, 422, { message: 'Invalid body' });
       comment.body = body;
       comment.updated_at = new Date().toISOString();
