@@ -20,6 +20,13 @@ export interface OpenAIServerOptions {
   reply?: (body: any) => ChatReply;
   /** Model name reported back (the "response model"). */
   model?: string;
+  /**
+   * Answer a request with an error instead (e.g. a 401 whose message echoes the Authorization header, as
+   * some gateways do): return the status and the JSON body, or undefined to answer normally.
+   */
+  reject?: (
+    headers: Record<string, string | string[] | undefined>,
+  ) => { status: number; body: unknown } | undefined;
 }
 
 export interface OpenAIServer {
@@ -64,6 +71,8 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${++counter}` });
       res.end(JSON.stringify(payload));
     };
+    const rejected = options.reject?.(req.headers);
+    if (rejected) return send(rejected.status, rejected.body);
     if (req.method === 'POST' && path.endsWith('/chat/completions')) {
       if (body.stream)
         return send(400, {
