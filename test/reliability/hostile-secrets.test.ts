@@ -140,7 +140,13 @@ describe('known secrets are redacted from every output', () => {
         ['report.md', readFileSync(run.outputs['report-path'], 'utf8')],
         ['results.json', readFileSync(run.outputs['results-path'], 'utf8')],
         ['junit.xml', readFileSync(run.outputs['junit-path'], 'utf8')],
-        ['PR writes', github.writes().map((w) => w.body).join('\n')],
+        [
+          'PR writes',
+          github
+            .writes()
+            .map((w) => w.body)
+            .join('\n'),
+        ],
       ])
         expectNoSecret(name, text, [KEY, GITHUB_TOKEN]);
       // Markdown shows the escaped form, which renders as [REDACTED].
