@@ -139,17 +139,18 @@ async function peekConfig(settings: ActionSettings): Promise<ConfigPeek> {
   if (!file || !existsSync(file) || !/\.(?:json|ya?ml)$/i.test(file)) return { file, fileScorers: [] };
   try {
     const text = readFileSync(file, 'utf8');
-    const raw = (/\.json$/i.test(file) ? JSON.parse(text) : (await import('yaml')).parse(text)) as {
-      task?: unknown;
-    } | null;
+    // The bundle sees 'yaml' as CommonJS: its functions may sit on the namespace's default export.
+    const yaml = /\.json$/i.test(file) ? undefined : await import('yaml');
+    const parseYaml = yaml && (yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse);
+    const raw = (parseYaml ? parseYaml(text) : JSON.parse(text)) as { task?: unknown } | null;
     return {
       file,
       task: typeof raw?.task === 'string' ? raw.task : undefined,
       fileScorers: fileScorersOf(raw),
     };
-  } catch {
-    // A config that does not parse fails the evaluation with its own message, before any task runs.
-    return { file, fileScorers: [] };
+  } catch (error) {
+    // Fail closed: a config that cannot be checked is not assumed to run nothing.
+    return { file, fileScorers: [], unreadable: (error as Error).message };
   }
 }
 

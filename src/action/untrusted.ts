@@ -16,6 +16,8 @@ export interface ConfigPeek {
   task?: string;
   /** `file:` scorers it names (code from the checkout). */
   fileScorers: string[];
+  /** The file exists but could not be read as data: what it would run is unknown. */
+  unreadable?: string;
 }
 
 const CODE_CONFIG = /\.(?:[cm]?[jt]s)$/i;
@@ -40,6 +42,8 @@ export function checkUntrustedCode(
   if (config.file && CODE_CONFIG.test(config.file))
     code.push(`the config ${path.basename(config.file)} is code, and loading it runs it`);
   for (const scorer of config.fileScorers) code.push(`the scorer '${scorer}' is code from the checkout`);
+  if (config.unreadable)
+    code.push(`the config could not be read to check what it runs (${config.unreadable})`);
   if (code.length === 0) {
     return {
       run: true,
