@@ -1,3 +1,5 @@
+import { wellFormed } from '../util/neutralise.js';
+
 /** Bidirectional-override and isolate controls ("Trojan Source"): they can make quoted text read backwards. */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/g;
 
@@ -53,11 +55,10 @@ function escapePlain(t: string): string {
  */
 export function safeLinkUrl(url: string | null | undefined): string | null {
   if (!url || !/^https?:\/\/[^\s/?#]+/i.test(url.trim())) return null;
-  return url
-    .trim()
-    .replace(/[^A-Za-z0-9\-._~:/?#@!$&+,;=%]/g, (ch) =>
-      encodeURIComponent(ch).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
-    );
+  // Whole code points (the u flag), lone surrogates replaced: encodeURIComponent throws on half a pair.
+  return wellFormed(url.trim()).replace(/[^A-Za-z0-9\-._~:/?#@!$&+,;=%]/gu, (ch) =>
+    encodeURIComponent(ch).replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+  );
 }
 
 /** A code span for trusted-but-odd text (task specs, paths): no backticks or line breaks can escape it. */

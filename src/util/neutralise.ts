@@ -51,3 +51,11 @@ function guardLine(line: string): string {
   const guarded = line.replace(/##\[/g, '# #[');
   return /^\s*::/.test(guarded) ? guarded.replace(/^(\s*)::/, '$1‹::›') : guarded;
 }
+
+/**
+ * Replace lone UTF-16 surrogates (from `"\ud800"` in a JSON file) with U+FFFD, so `encodeURIComponent` and
+ * UTF-8 writers never throw on untrusted text.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}

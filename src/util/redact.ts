@@ -1,3 +1,5 @@
+import { wellFormed } from './neutralise.js';
+
 /**
  * Known secrets (the judge key, GitHub and Braintrust tokens, any environment variable the config names as
  * a key) are replaced by `[REDACTED]` wherever tracegate writes text: results.json, report.md, junit.xml,
@@ -42,8 +44,8 @@ export function createRedactor(secrets: Iterable<string | null | undefined>): Re
     forms.add(secret);
     forms.add(JSON.stringify(secret).slice(1, -1));
     forms.add(escapeXmlLike(secret));
-    forms.add(secret.replace(/([[\]\\*_~#$!])/g, '\\$1'));
-    forms.add(encodeURIComponent(secret));
+    forms.add(escapeMarkdownLike(secret));
+    forms.add(encodeURIComponent(wellFormed(secret)));
   }
   const list = [...forms].sort((a, b) => b.length - a.length);
   const redact = ((text: string): string => {
@@ -104,6 +106,17 @@ export function redactError<T>(error: T, redact: Redactor): T {
     }
   }
   return error;
+}
+
+/** The report's markdown escaping of plain text (backslash escapes, then entities). */
+function escapeMarkdownLike(text: string): string {
+  return text
+    .replace(/([[\]\\*_~#$!])/g, '\\$1')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/`/g, '&#96;')
+    .replace(/\|/g, '&#124;');
 }
 
 function escapeXmlLike(text: string): string {

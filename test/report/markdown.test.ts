@@ -270,6 +270,9 @@ describe('escapeMarkdown and safeLinkUrl', () => {
     ['https://a.example/x?y=1&z=2', 'https://a.example/x?y=1&z=2'],
     ['http://127.0.0.1:3000/app/acme/object?id=row-1', 'http://127.0.0.1:3000/app/acme/object?id=row-1'],
     ['https://a.example/(x)', 'https://a.example/%28x%29'],
+    ['https://a.example/😀', 'https://a.example/%F0%9F%98%80'],
+    // A lone surrogate (JSON "\ud800") used to make encodeURIComponent throw and the whole render fail.
+    ['https://a.example/\ud800x', 'https://a.example/%EF%BF%BDx'],
     ['javascript:alert(1)', null],
     ['data:text/html,<b>', null],
     ['', null],
