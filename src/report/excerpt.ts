@@ -18,9 +18,21 @@ export function excerptAround(output: string, reasons: readonly string[], width 
       break;
     }
   }
-  if (at < 0) return text.slice(0, width - 1).trimEnd() + '…';
-  const start = Math.max(0, Math.min(at - Math.floor((width - len) / 2), text.length - width));
-  const end = Math.min(text.length, start + width);
+  if (at < 0) {
+    const space = text.lastIndexOf(' ', width - 1);
+    return text.slice(0, space > width - 16 ? space : width - 1).trimEnd() + '…';
+  }
+  let start = Math.max(0, Math.min(at - Math.floor((width - len) / 2), text.length - width));
+  let end = Math.min(text.length, start + width);
+  // Cut between words when a space is near, never inside the evidence.
+  if (start > 0) {
+    const space = text.indexOf(' ', start);
+    if (space >= 0 && space < Math.min(at, start + 15)) start = space + 1;
+  }
+  if (end < text.length) {
+    const space = text.lastIndexOf(' ', end);
+    if (space > Math.max(at + len, end - 15)) end = space;
+  }
   return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
 }
 
