@@ -4,12 +4,53 @@ import { answerText, clip, getPath, isPlainObject, readJson } from './util/json-
 import { findPii, PII_KINDS, type PiiKind } from './util/pii.js';
 import { guessLanguage, SUPPORTED_LANGUAGES } from './util/language.js';
 
+/**
+ * Compile a constraint pattern: `"/re/flags"` or a bare pattern. PCRE's leading inline flags (`(?i)refund`,
+ * `(?is)…`) are translated to JavaScript flags; inline flags anywhere else, and any pattern that does not compile,
+ * give an error that says how to write it for JavaScript.
+ */
+export function compilePattern(pattern: string): RegExp | { error: string } {
+  const slashed = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
+  let source = slashed ? slashed[1] : pattern;
+  let flags = slashed ? slashed[2] : '';
+  const inline = /^\(\?([a-zA-Z]+)\)/.exec(source);
+  if (inline) {
+    const unknown = [...inline[1]].filter((f) => !'ims'.includes(f));
+    if (unknown.length)
+      return {
+        error: `pattern ${JSON.stringify(pattern)} uses the inline flag(s) (?${unknown.join('')}), which JavaScript does not have; only i, m and s translate (write "/${source.slice(inline[0].length)}/${[...new Set(flags + inline[1].replace(/[^ims]/g, ''))].join('')}")`,
+      };
+    source = source.slice(inline[0].length);
+    flags = [...new Set(flags + inline[1])].join('');
+  }
+  const midInline = /\(\?[a-zA-Z]+(?:-[a-zA-Z]+)?[:)]/.exec(source);
+  if (midInline)
+    return {
+      error: `pattern ${JSON.stringify(pattern)} uses the inline modifier ${midInline[0]}, which JavaScript does not support; put the flags on the whole pattern instead, e.g. "/${source.replace(/\(\?[a-zA-Z]+(?:-[a-zA-Z]+)?[:)]/g, '(?:')}/i" (check the groups still balance)`,
+    };
+  try {
+    return new RegExp(source, flags);
+  } catch (error) {
+    return {
+      error: `pattern ${JSON.stringify(pattern)} does not compile as a JavaScript regular expression: ${(error as Error).message}${slashed ? '' : ' (write "/pattern/flags" for flags)'}`,
+    };
+  }
+}
+
+/** A list of patterns, each checked when the config (or the case) is read, so a typo fails at load with its key. */
+const patternList = z.array(z.string()).superRefine((patterns, ctx) => {
+  patterns.forEach((p, i) => {
+    const compiled = compilePattern(p);
+    if (!(compiled instanceof RegExp)) ctx.addIssue({ code: 'custom', path: [i], message: compiled.error });
+  });
+});
+
 /** Declarative constraints on an answer; every key optional. The same shape in options and `expected.constraints`. */
 export const constraintSetSchema = z
   .object({
-    /** Regexes the answer must match (`"/pattern/i"` for flags). */
-    must_match: z.array(z.string()).optional(),
-    must_not_match: z.array(z.string()).optional(),
+    /** Regexes the answer must match (`"/pattern/i"` for flags; a leading PCRE `(?i)` is translated). */
+    must_match: patternList.optional(),
+    must_not_match: patternList.optional(),
     /** Terms the answer must / must not mention (case-insensitive, whole words). */
     must_mention: z.array(z.string()).optional(),
     must_not_mention: z.array(z.string()).optional(),
@@ -58,14 +99,10 @@ function countSentences(text: string): number {
   return n;
 }
 
-/** `"/re/flags"` or a bare pattern; an invalid one becomes an error message rather than a crash. */
+/** A compiled pattern, or the error message (the schema rejects bad patterns first; this is the safety net). */
 function toRegex(pattern: string): RegExp | string {
-  const m = /^\/(.*)\/([a-z]*)$/s.exec(pattern);
-  try {
-    return m ? new RegExp(m[1], m[2]) : new RegExp(pattern);
-  } catch (error) {
-    return `invalid pattern: ${(error as Error).message}`;
-  }
+  const compiled = compilePattern(pattern);
+  return compiled instanceof RegExp ? compiled : `invalid pattern: ${compiled.error}`;
 }
 
 function mentions(text: string, term: string): boolean {

@@ -1,8 +1,26 @@
 import { z } from 'zod';
 import type { ScorerArgs, ScorerDefinition } from './types.js';
 import { isPlainObject } from './util/json-text.js';
-import { matcherSchema, matchValue, show } from './util/matchers.js';
+import { isOptional, matcherSchema, matchValue, show } from './util/matchers.js';
 import { readArguments, readTools, validateArguments, type ToolSpec } from './util/tools.js';
+import { bestAssignment } from './util/assignment.js';
+
+/**
+ * `order` for tool-call and tool-sequence: `any` (a set) or `strict` (the expected order). `set` and `ordered`
+ * are the earlier spellings, still accepted.
+ */
+export const orderOption = z
+  .enum(['any', 'strict', 'set', 'ordered'])
+  .default('any')
+  .transform((o): 'any' | 'strict' => (o === 'ordered' || o === 'strict' ? 'strict' : 'any'));
+
+/** The order a case asks for: the row's `expected.order` (`strict` | `any`) wins over the option. */
+export function orderFor(expected: unknown, option: 'any' | 'strict'): 'any' | 'strict' {
+  const own = isPlainObject(expected) ? expected.order : undefined;
+  if (own === 'strict' || own === 'ordered') return 'strict';
+  if (own === 'any' || own === 'set') return 'any';
+  return option;
+}
 
 const options = z
   .object({
@@ -16,6 +34,13 @@ const options = z
     allow_unknown_tools: z.boolean().default(false),
     /** Score = fraction of checks passed, instead of 1 only when every check passes. */
     partial_credit: z.boolean().default(false),
+    /**
+     * Allow actual calls that no expected call is matched to (duplicates, retries, extras). Off by default, as
+     * in BFCL: one expected call matches one actual call, and a call that ran but was not expected fails.
+     */
+    allow_extra: z.boolean().default(false),
+    /** `any`: expected calls may happen in any order (matched as a set); `strict`: in the expected order. */
+    order: orderOption,
   })
   .strict();
 
@@ -42,6 +67,8 @@ interface CallReport {
   arguments?: Record<string, { ok: boolean; expected?: unknown; actual?: unknown; why?: string }>;
   unexpected_arguments?: string[];
   schema_errors?: Array<{ pointer: string; message: string }>;
+  /** Which actual call (0-based) this expected call was matched to. */
+  call_index?: number;
   score: number;
 }
 
@@ -53,11 +80,11 @@ type ActualCall = NonNullable<ScorerArgs['toolCalls']>[number];
  */
 export const toolCall: ScorerDefinition<Options> = {
   id: 'tool-call',
-  version: '1',
+  version: '2',
   kind: 'code',
   failureModes: ['tool-argument-error'],
   description:
-    'The expected tool was called, its arguments are JSON, validate against the tool schema in context.tools (strict mode optional) and match expected.tool_calls (exact, subset or matchers); no hallucinated tools.',
+    'The expected tool calls were made, matched one to one as a set (optimal assignment; order only when asked): arguments are JSON, validate against the tool schema in context.tools (strict mode optional) and match expected.tool_calls (exact, subset or matchers); no unknown tools, no extra calls unless allowed.',
   options,
   create: (opts) => (args) => {
     const expected = expectedToolCalls(args.expected);
@@ -92,17 +119,34 @@ export const toolCall: ScorerDefinition<Options> = {
     }
 
     const calls: CallReport[] = [];
+    let matchedAt: Array<number | null> = [];
     if (expected) {
       if (expected.length === 0 && actual.length > 0) {
         problems.push(`expected no tool call, got ${actual.map((c) => c.name).join(', ')}`);
         parts.push(0);
       }
-      const used = new Set<number>();
-      for (const want of expected) {
-        const report = bestCall(want, actual, used, tools?.get(want.name), opts);
+      const order = orderFor(args.expected, opts.order);
+      const { reports, assigned } = assignCalls(expected, actual, tools, opts, order === 'strict');
+      matchedAt = assigned;
+      reports.forEach((report, i) => {
         calls.push(report);
-        checkProblems(report, actual, problems);
+        checkProblems(report, actual, problems, order === 'strict' && assigned[i] === null);
         parts.push(report.score);
+      });
+      // One expected call, one actual call: whatever ran beyond the expectation fails the row (a duplicate, a
+      // retry after a bad call, an extra), unless allowed. Unknown tools are reported above already.
+      if (!opts.allow_extra && expected.length > 0) {
+        const used = new Set(assigned.filter((i): i is number => i !== null));
+        actual.forEach((call, index) => {
+          if (used.has(index) || unknown.includes(call.name)) return;
+          const wanted = expected.filter((w) => w.name === call.name).length;
+          problems.push(
+            wanted
+              ? `unexpected extra call #${index + 1} to ${call.name} (${wanted} expected; a bad call that was retried still ran; allow_extra: true accepts it)`
+              : `unexpected call #${index + 1} to ${call.name} (not in expected.tool_calls; allow_extra: true accepts it)`,
+          );
+          parts.push(0);
+        });
       }
     } else {
       // No expectation: every call must at least be valid for its tool.
@@ -124,6 +168,7 @@ export const toolCall: ScorerDefinition<Options> = {
     const metadata: Record<string, unknown> = {
       calls,
       called: actual.map((c) => c.name),
+      ...(expected ? { matched_at: matchedAt } : {}),
       ...(unknown.length ? { unknown_tools: unknown } : {}),
     };
     if (!allPassed) {
@@ -134,11 +179,17 @@ export const toolCall: ScorerDefinition<Options> = {
   },
 };
 
-function checkProblems(report: CallReport, actual: ActualCall[], problems: string[]): void {
+function checkProblems(
+  report: CallReport,
+  actual: ActualCall[],
+  problems: string[],
+  outOfOrder = false,
+): void {
   if (!report.called) {
     const others = actual.map((c) => c.name);
+    const already = actual.some((c) => c.name === report.name);
     problems.push(
-      `${report.name} not called${others.length ? ` (called: ${others.join(', ')})` : ' (no tool calls)'}`,
+      `${report.name} not called${outOfOrder && already ? ' in the expected order' : already ? ' once more (each expected call needs its own call)' : ''}${others.length ? ` (called: ${others.join(', ')})` : ' (no tool calls)'}`,
     );
     return;
   }
@@ -154,23 +205,38 @@ function checkProblems(report: CallReport, actual: ActualCall[], problems: strin
     problems.push(`${report.name}.${arg}: unexpected argument (match: exact)`);
 }
 
-/** Of the unused calls to the expected tool, the one that matches best (so order does not matter here). */
-function bestCall(
-  want: ExpectedToolCall,
+/**
+ * Match expected calls to actual calls one to one, optimally: each pair of the same tool is inspected, and the
+ * assignment maximises first the number of calls that pass every check, then the number of expected calls that
+ * get a call of their tool at all, then the summed partial scores (so a failing expected call is reported
+ * against its closest call). Greedy in-order matching would score `[f{a:1}, f{a:1,b:2}]` against
+ * `[f{a:1,b:2}, f{a:1}]` as a failure.
+ */
+function assignCalls(
+  expected: ExpectedToolCall[],
   actual: ActualCall[],
-  used: Set<number>,
-  tool: ToolSpec | undefined,
+  tools: Map<string, ToolSpec> | undefined,
   opts: Options,
-): CallReport {
-  let best: { report: CallReport; index: number } | undefined;
-  actual.forEach((call, index) => {
-    if (used.has(index) || call.name !== want.name) return;
-    const report = inspect(call, want, tool, opts);
-    if (!best || report.score > best.report.score) best = { report, index };
+  ordered: boolean,
+): { reports: CallReport[]; assigned: Array<number | null> } {
+  const n = expected.length;
+  // Lexicographic weights: a perfect pair outweighs any number of partial ones, any pair outweighs no pair.
+  const pairWeight = n + 1;
+  const perfectWeight = pairWeight * (n + 1);
+  const inspected: Array<Array<CallReport | undefined>> = expected.map((want) =>
+    actual.map((call) =>
+      call.name === want.name ? inspect(call, want, tools?.get(want.name), opts) : undefined,
+    ),
+  );
+  const weight = inspected.map((row) =>
+    row.map((r) => (r ? (r.score === 1 ? perfectWeight : 0) + pairWeight + r.score : 0)),
+  );
+  const assigned = bestAssignment(weight, ordered);
+  const reports = expected.map((want, i) => {
+    const j = assigned[i];
+    return j === null ? { name: want.name, called: false, score: 0 } : { ...inspected[i][j]!, call_index: j };
   });
-  if (!best) return { name: want.name, called: false, score: 0 };
-  used.add(best.index);
-  return best.report;
+  return { reports, assigned };
 }
 
 /** Check one actual call: JSON arguments, schema, expected arguments. */
@@ -196,10 +262,12 @@ function inspect(
     for (const [arg, literal] of Object.entries(want.arguments)) {
       const rule = opts.matchers[`${want.name}.${arg}`] ?? opts.matchers[arg] ?? literal;
       const value = parsed.value[arg];
-      const result =
-        value === undefined && !(arg in parsed.value)
-          ? { ok: false, why: `missing (expected ${show(rule)})` }
-          : matchValue(rule, value);
+      const absent = value === undefined && !(arg in parsed.value);
+      const result = absent
+        ? isOptional(rule)
+          ? { ok: true }
+          : { ok: false, why: `missing (expected ${show(rule)})` }
+        : matchValue(rule, value);
       report.arguments[arg] = {
         ok: result.ok,
         expected: rule,

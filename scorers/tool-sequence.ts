@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import type { ScorerArgs, ScorerDefinition } from './types.js';
-import { expectedToolCalls, type ExpectedToolCall } from './tool-call.js';
+import { expectedToolCalls, orderFor, orderOption, type ExpectedToolCall } from './tool-call.js';
 import { matchValue } from './util/matchers.js';
 import { readArguments } from './util/tools.js';
+import { bestAssignment } from './util/assignment.js';
 
 const options = z
   .object({
-    /** `ordered`: expected calls happen in this order; `set`: in any order. */
-    order: z.enum(['ordered', 'set']).default('ordered'),
-    /** Allow calls beyond the expected ones (before, between or after them). */
-    allow_extra: z.boolean().default(true),
+    /**
+     * `any`: the expected calls happen in any order (a set); `strict`: in the expected order (other calls may sit
+     * between them when `allow_extra`). A row's `expected.order` wins. `set` / `ordered` are the old spellings.
+     */
+    order: orderOption,
+    /** Allow calls beyond the expected ones (duplicates, retries, extras). Off: each unmatched call fails. */
+    allow_extra: z.boolean().default(false),
     /** Also require each expected call's `arguments` (a subset, matchers allowed); names only when false. */
     match_arguments: z.boolean().default(true),
   })
@@ -18,46 +22,34 @@ const options = z
 type Options = z.infer<typeof options>;
 type ActualCall = NonNullable<ScorerArgs['toolCalls']>[number];
 
-/** The expected tool calls happen, in order (or as a set), with or without extra calls. */
+/** The expected tool calls happen, as a set or in order, one actual call each, with or without extra calls. */
 export const toolSequence: ScorerDefinition<Options> = {
   id: 'tool-sequence',
-  version: '1',
+  version: '2',
   kind: 'code',
   failureModes: ['tool-argument-error'],
   description:
-    'expected.tool_calls happen in order (or as a set); extra calls allowed or not; arguments matched as a subset when given. Score = fraction matched.',
+    'expected.tool_calls happen, matched one to one (as a set, or in order with order: strict); extra calls fail unless allow_extra; arguments matched as a subset when given. Score = matched / max(expected, actual).',
   options,
   create: (opts) => (args) => {
     const expected = expectedToolCalls(args.expected);
     if (!expected)
       return { name: 'tool-sequence', score: null, metadata: { reason: 'no expected.tool_calls' } };
     const actual: ActualCall[] = Array.isArray(args.toolCalls) ? args.toolCalls : [];
-    const matches = (want: ExpectedToolCall, call: ActualCall) => {
-      if (call.name !== want.name) return false;
+    const order = orderFor(args.expected, opts.order);
+    const parsed = actual.map((call) => readArguments(call.arguments));
+    const matches = (want: ExpectedToolCall, j: number) => {
+      if (actual[j].name !== want.name) return false;
       if (!opts.match_arguments || !want.arguments) return true;
-      const parsed = readArguments(call.arguments);
-      return parsed.ok && matchValue(want.arguments, parsed.value, true).ok;
+      const p = parsed[j];
+      return p.ok && matchValue(want.arguments, p.value, true).ok;
     };
-    // Greedy matching is exact here: for `ordered`, the earliest match of each expected call in turn gives the
-    // longest matched prefix of the expected sequence; for `set`, calls are matched to the first free candidate.
-    const matchedAt: Array<number | null> = [];
-    const used = new Set<number>();
-    let cursor = 0;
-    for (const want of expected) {
-      let found: number | null = null;
-      for (let i = opts.order === 'ordered' ? cursor : 0; i < actual.length; i++) {
-        if (!used.has(i) && matches(want, actual[i])) {
-          found = i;
-          break;
-        }
-      }
-      matchedAt.push(found);
-      if (found !== null) {
-        used.add(found);
-        if (opts.order === 'ordered') cursor = found + 1;
-      }
-    }
-    const matched = matchedAt.filter((i) => i !== null).length;
+    // An optimal one-to-one matching (see util/assignment): greedy first-fit can hand the only call that fits
+    // a later expectation to an earlier, looser one.
+    const weight = expected.map((want) => actual.map((_, j) => (matches(want, j) ? 1 : 0)));
+    const matchedAt = bestAssignment(weight, order === 'strict');
+    const used = new Set(matchedAt.filter((i): i is number => i !== null));
+    const matched = used.size;
     const extra = actual.filter((_, i) => !used.has(i)).map((c) => c.name);
     const extraFails = !opts.allow_extra && extra.length > 0;
     const denominator = extraFails ? Math.max(expected.length, actual.length) : expected.length;
@@ -66,16 +58,18 @@ export const toolSequence: ScorerDefinition<Options> = {
     const metadata: Record<string, unknown> = {
       expected: expected.map((c) => c.name),
       called: actual.map((c) => c.name),
+      order,
       matched_at: matchedAt,
       ...(extra.length ? { extra } : {}),
     };
     if (score < 1) {
       const missing = expected.filter((_, i) => matchedAt[i] === null).map((c) => c.name);
       const parts = [
-        missing.length && `${missing.join(', ')} not called${opts.order === 'ordered' ? ' in order' : ''}`,
-        extraFails && `unexpected extra call(s): ${extra.join(', ')}`,
+        missing.length && `${missing.join(', ')} not called${order === 'strict' ? ' in order' : ''}`,
+        extraFails && `unexpected extra call(s): ${extra.join(', ')} (allow_extra: true accepts them)`,
       ].filter(Boolean);
-      metadata.reason = `${parts.join('; ')} — expected ${expected.map((c) => c.name).join(' → ') || 'no calls'}, got ${actual.map((c) => c.name).join(' → ') || 'no calls'}`;
+      const arrow = order === 'strict' ? ' → ' : ', ';
+      metadata.reason = `${parts.join('; ')} — expected ${expected.map((c) => c.name).join(arrow) || 'no calls'}, got ${actual.map((c) => c.name).join(arrow) || 'no calls'}`;
     }
     return { name: 'tool-sequence', score, metadata };
   },

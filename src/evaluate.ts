@@ -7,11 +7,12 @@ import { createTask } from './run/tasks/create-task.js';
 import { ScorerResolver } from './run/resolve-scorers.js';
 import { indexBaseline, type BaselineIndex } from './run/compare.js';
 import { readFile } from 'node:fs/promises';
-import type { FailOn } from './run/gate.js';
+import type { FailOn, OnSkipped } from './run/gate.js';
 import type { Progress } from './run/progress.js';
 import type { Fingerprint, Results } from './run/results.js';
 import { parseShard, shardOf } from './run/shard.js';
-import { parseCaseFilters } from './run/case-filter.js';
+import { compileCaseFilters, FilterCoverage } from './run/case-filter.js';
+import { execFileSync } from 'node:child_process';
 import { runEvaluation } from './run-evaluation.js';
 import { UsageError } from './errors.js';
 import {
@@ -21,6 +22,11 @@ import {
   secretsFromEnvironment,
   type Redactor,
 } from './util/redact.js';
+import { addLinkToResultsFile, startExperimentRun } from './braintrust/experiment.js';
+import { resolveProject } from './braintrust/settings.js';
+import { renderMarkdownReport } from './report/markdown.js';
+import { writeAtomic as writeFileAtomic } from './output/write-atomic.js';
+import type { LoadedCase } from './cases/regression-case.js';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
 export interface EvaluateOptions {
@@ -36,10 +42,23 @@ export interface EvaluateOptions {
   shard?: string;
   filters?: string[];
   failOn?: FailOn;
+  /** What a case no scorer could check does to the gate (default: the config's `on_skipped`, `fail`). */
+  onSkipped?: OnSkipped;
+  /** Let a run that selects no case pass instead of exit 2 (default: the config's `allow_empty`). */
+  allowEmpty?: boolean;
   originUrlTemplate?: string;
   judge?: { apiKey?: string; baseUrl?: string };
   /** More secrets to keep out of every output (e.g. the action's tokens), besides the judge key and env keys. */
   secrets?: string[];
+  /**
+   * Log the run as a Braintrust experiment (`true`: a generated name). Without `baseline`, the baseline is
+   * the latest experiment on the base branch's merge-base commit or its nearest ancestor that has one.
+   */
+  braintrustExperiment?: string | boolean;
+  /** The branch pull requests merge into, for the experiment baseline (default GITHUB_BASE_REF, else main). */
+  baseBranch?: string;
+  /** Told about the Braintrust baseline search. */
+  onNote?: (message: string) => void;
   /** Progress reporter (default: none). */
   progress?: (total: number) => Progress;
 }
@@ -96,15 +115,51 @@ async function evaluateOnce(
   };
   validateNumbers(settings);
 
+  const policy = {
+    failOn: settings.failOn,
+    onSkipped: options.onSkipped ?? config.on_skipped,
+    allowEmpty: options.allowEmpty ?? config.allow_empty,
+  };
+
   const shard = options.shard ? parseShard(options.shard) : undefined;
-  const filter = options.filters?.length ? parseCaseFilters(options.filters) : undefined;
-  const select = (c: CaseResultInput, dataset: string) =>
+  const filters = options.filters?.length ? compileCaseFilters(options.filters) : undefined;
+  const filter = filters && ((c: CaseInput, dataset: string) => filters.every((f) => f.test(c, dataset)));
+  const select = (c: CaseInput, dataset: string) =>
     (!shard || shardOf(c.id, shard.total) === shard.index) && (!filter || filter(c, dataset));
+
+  // The baseline is read first so that the scan below can tell which of its cases vanished.
+  const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
+  const baselineMatched = new Set<string>();
+  // The scan sees every valid row once: note what an empty selection, a vanished mode or a vanished
+  // baseline case must be explained with, at no extra pass over the files.
+  const presentModes = new Set<string>();
+  const coverage = filters && new FilterCoverage(filters);
+  let filtered = 0;
+  const observeAndSelect = (c: CaseInput, dataset: string) => {
+    presentModes.add(c.metadata.failure_mode);
+    coverage?.observe(c, dataset);
+    if (baseline?.cases.has(c.id)) baselineMatched.add(c.id);
+    if (filter && !filter(c, dataset)) return false;
+    filtered++;
+    return !shard || shardOf(c.id, shard.total) === shard.index;
+  };
 
   // Datasets resolve against the working directory; task and scorer paths against the config's directory.
   const files = await findDatasetFiles(settings.datasets, cwd);
-  const scan = await scanDatasets(files, cwd, select);
-  const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
+  const scan = await scanDatasets(files, cwd, observeAndSelect);
+  if (scan.selected === 0 && !policy.allowEmpty)
+    throw new UsageError('Nothing to test: no case was selected, so the gate cannot pass.', [
+      ...explainEmptySelection(scan, filtered, coverage, options.shard),
+      'Pass --allow-empty (or set "allow_empty": true) if a run with no case is intended.',
+    ]);
+  if (baseline) {
+    baseline.coverage = {
+      matched: baselineMatched.size,
+      missing: [...baseline.cases.keys()].filter((id) => !baselineMatched.has(id)),
+    };
+  }
+  // Configured modes no row has any more (a dataset that disappeared) are reported with 0 cases.
+  const emptyModes = Object.keys(config.failure_modes).filter((m) => !presentModes.has(m));
 
   const judgeKey = options.judge?.apiKey ?? process.env[config.judge?.api_key_env ?? 'OPENAI_API_KEY'];
   const resolver = new ScorerResolver(config, {
@@ -121,12 +176,35 @@ async function evaluateOnce(
   const scorersByMode = new Map(
     await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)),
   );
+  // The judge settings are part of the fingerprint only when a judge scores something in this run.
+  const judgeUsed = [...scorersByMode.values()].some((list) => list.some((s) => s.kind === 'judge'));
   const fingerprint: Fingerprint = {
     datasets: scan.hash,
     scorers: sortedRecord(resolver.versions),
-    judge: { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null },
+    judge: judgeUsed
+      ? { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null }
+      : { model: null, prompt: null },
   };
-  const task = await createTask(settings.task, configDir);
+  // Braintrust after everything local is known to be valid, and before any case runs: a missing or
+  // rejected key fails the run here (exit 2), not after the cases ran.
+  if (options.braintrustExperiment && options.shard)
+    throw new UsageError(
+      `--braintrust-experiment with --shard ${options.shard}: one experiment holds one whole run, and a shard is part of one.`,
+      ['Log the experiment from an unsharded run (e.g. on the base branch), or drop --shard.'],
+    );
+  const experiment = options.braintrustExperiment
+    ? await startExperimentRun({
+        cwd,
+        project: resolveProject(undefined, config.braintrust?.project),
+        name: typeof options.braintrustExperiment === 'string' ? options.braintrustExperiment : undefined,
+        fingerprint,
+        findBaseline: !baseline,
+        baseBranch: options.baseBranch,
+        onNote: options.onNote,
+      })
+    : undefined;
+  const created = await createTask(settings.task, configDir);
+  const task = experiment ? experiment.wrapTask(created) : created;
 
   async function* selectedBatches() {
     for await (const batch of readCaseBatches(files, cwd)) {
@@ -140,7 +218,7 @@ async function evaluateOnce(
     task,
     scorersByMode,
     fingerprint,
-    baseline,
+    baseline: baseline ?? experiment?.baseline,
     out: settings.out,
     trials: settings.trials,
     trialPassRate: config.trial_pass_rate,
@@ -148,9 +226,23 @@ async function evaluateOnce(
     concurrency: settings.concurrency,
     failOn: settings.failOn,
     thresholds: Object.fromEntries(Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold])),
+    gate: {
+      onSkipped: policy.onSkipped,
+      allowEmpty: policy.allowEmpty,
+      requireCases: Object.fromEntries(
+        Object.entries(config.failure_modes).map(([m, c]) => [m, c.require_cases]),
+      ),
+      emptyModes,
+    },
+    commit: currentCommit(cwd),
     origin: {
       template: options.originUrlTemplate ?? config.origin_url_template,
-      braintrust: config.braintrust,
+      // Self-hosted deployments: BRAINTRUST_APP_URL and BRAINTRUST_ORG_NAME fill in what the config leaves.
+      braintrust: {
+        ...config.braintrust,
+        app_url: process.env.BRAINTRUST_APP_URL?.trim() || config.braintrust?.app_url,
+        org: config.braintrust?.org ?? (process.env.BRAINTRUST_ORG_NAME?.trim() || undefined),
+      },
     },
     shard: options.shard ?? null,
     progress: options.progress?.(scan.selected),
@@ -158,10 +250,55 @@ async function evaluateOnce(
     started,
     redact: secrets.redact,
   });
+  if (experiment) {
+    const link = await experiment.finish(outcome.paths.results, files);
+    outcome.results.braintrust_experiment = link;
+    await writeFileAtomic(
+      outcome.paths.results,
+      secrets.redact(await addLinkToResultsFile(outcome.paths.results, link)),
+    );
+    await writeFileAtomic(outcome.paths.report, secrets.redact(renderMarkdownReport(outcome.results)));
+  }
   return { ...outcome, config, redact: secrets.redact };
 }
 
-type CaseResultInput = Parameters<ReturnType<typeof parseCaseFilters>>[0];
+type CaseInput = LoadedCase['case'];
+
+/** Why a selection is empty, one line per cause, naming what exists instead. */
+function explainEmptySelection(
+  scan: { count: number; files: string[] },
+  filtered: number,
+  coverage: FilterCoverage | undefined,
+  shard: string | undefined,
+): string[] {
+  if (scan.count === 0) return [`The dataset files hold no rows: ${scan.files.join(', ')}.`];
+  if (coverage && filtered === 0) return coverage.explain();
+  if (shard)
+    return [
+      `Shard ${shard} received no case: the ${filtered} selected case(s) all hash to other shards. Use fewer shards.`,
+    ];
+  return ['No row was selected.'];
+}
+
+/**
+ * The commit under test, so that merged shards can be checked to come from one run: GITHUB_SHA in
+ * Actions, else the working tree's HEAD, else null (not a git checkout).
+ */
+export function currentCommit(cwd: string): string | null {
+  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
+  try {
+    return (
+      execFileSync('git', ['rev-parse', 'HEAD'], {
+        cwd,
+        encoding: 'utf8',
+        timeout: 5000,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() || null
+    );
+  } catch {
+    return null;
+  }
+}
 
 function validateNumbers(s: { trials: number; concurrency: number; timeoutMs: number }) {
   const problems: string[] = [];

@@ -91,3 +91,22 @@ export { failureSignature, questionTemplate, questionText } from './promote/sign
 export { Scrubber, BUILTIN_SCRUB_RULES, parseScrubPattern, type ScrubRule } from './promote/scrub.js';
 export { parseWhere, parseWhereAll } from './promote/where.js';
 export { appendRows, withFileLock, type PendingRow } from './promote/write.js';
+export {
+  createOnlineScorer,
+  type OnlineScorer,
+  type OnlineScorerOptions,
+  type OnlineResult,
+  type OnlineStats,
+  type OnlineItem,
+  type LazyTrace,
+} from './online/online-scorer.js';
+export type { OnlineRequest } from './online/request-trace.js';
+export { scoreCase, traceToCase, type ModeVerdict, type ScorerOutcome } from './online/score-case.js';
+export { JudgeBudgetGate, type JudgeBudget } from './online/judge-budget.js';
+export { TracegateSpanProcessor, type TracegateSpanProcessorOptions } from './online/span-processor.js';
+export { startOtlpReceiver, type OtlpReceiver, type OtlpReceiverOptions } from './online/otlp-receiver.js';
+export { scoreRecordedTraces, type BatchScoreSummary } from './online/batch-score.js';
+export { ReviewQueue, policyCheck, type ReviewItem, type PromotionPolicy } from './review/queue.js';
+export { approveItem, rejectItem, relabelItem, UnverifiedRowError } from './review/decide.js';
+export { verifyRow, type Verification } from './review/verify-row.js';
+export { harvest, type HarvestOptions, type HarvestOutcome } from './review/harvest.js';

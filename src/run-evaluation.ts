@@ -9,7 +9,7 @@ import { runPoolBatched } from './run/run-pool.js';
 import { ResultsAggregator } from './run/aggregate.js';
 import { ResultsWriter } from './run/results-writer.js';
 import { checkComparable, classifyCase, type BaselineIndex } from './run/compare.js';
-import { decideOverall, type FailOn } from './run/gate.js';
+import { decideRun, gatePolicy, type FailOn, type OnSkipped } from './run/gate.js';
 import { buildOriginUrl, type OriginLinkSettings } from './run/origin-url.js';
 import { silentProgress, type Progress } from './run/progress.js';
 import type { Fingerprint, Results } from './run/results.js';
@@ -34,6 +34,16 @@ export interface RunEvaluationInput {
   concurrency: number;
   failOn: FailOn;
   thresholds: Record<string, Threshold | undefined>;
+  /** The rest of the gate's rules (fail-closed defaults when absent) and the modes to report empty. */
+  gate?: {
+    onSkipped?: OnSkipped;
+    allowEmpty?: boolean;
+    requireCases?: Record<string, boolean>;
+    /** Configured modes with no case in the datasets: reported with 0 cases. */
+    emptyModes?: string[];
+  };
+  /** The commit under test (recorded in results.json for merging shards). */
+  commit?: string | null;
   origin: OriginLinkSettings;
   shard?: string | null;
   progress?: Progress;
@@ -112,16 +122,21 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     await input.task.close();
   }
 
+  const policy = gatePolicy({ ...input.gate, failOn: input.failOn });
   const failureModes = aggregator.summarise({
     thresholds: input.thresholds,
     failOn: input.failOn,
+    policy,
+    requireCases: input.gate?.requireCases,
+    emptyModes: input.gate?.emptyModes,
     baseline: {
       given: Boolean(input.baseline),
       comparable: Boolean(baselineInfo?.comparable),
       passRates: input.baseline?.passRates ?? {},
     },
   });
-  const passed = decideOverall(Object.values(failureModes).map((m) => m.verdict));
+  const run = decideRun(failureModes, policy);
+  const passed = run.passed;
   const header: Omit<Results, 'cases'> = {
     version: 1,
     passed,
@@ -129,6 +144,7 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     duration_ms: Math.round(performance.now() - started),
     task: input.task.spec,
     shard: input.shard ?? null,
+    commit: input.commit ?? null,
     fingerprint: input.fingerprint,
     baseline: baselineInfo,
     failure_modes: failureModes,
@@ -139,6 +155,12 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
         output_tokens: usage.output_tokens,
       },
       judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
+    },
+    gate: {
+      fail_on: policy.failOn,
+      on_skipped: policy.onSkipped,
+      allow_empty: policy.allowEmpty,
+      reasons: run.reasons,
     },
   };
   const resultsPath = await writer.finish(header);

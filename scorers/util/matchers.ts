@@ -6,7 +6,8 @@ import { isPlainObject } from './json-text.js';
  * A value matcher, written where an expected value goes: an object whose only keys start with `$`.
  * `{"$eq": v}` equals (the default for a bare value), `{"$oneOf": [a, b]}`, `{"$regex": "^ORD-\\d+$"}`,
  * `{"$approx": 9.99, "$tolerance": 0.01}` (numeric, absolute), `{"$ci": "Berlin"}` (case-insensitive string),
- * `{"$any": true}` (present, any value).
+ * `{"$any": true}` (present, any value), `{"$optional": <value or matcher>}` (absent, or matching the inner
+ * expectation: an argument the call may omit, BFCL's `""` among the possible answers).
  */
 export const matcherSchema = z.union([
   z.object({ $eq: z.unknown() }).strict(),
@@ -15,10 +16,21 @@ export const matcherSchema = z.union([
   z.object({ $approx: z.number(), $tolerance: z.number().nonnegative().optional() }).strict(),
   z.object({ $ci: z.string() }).strict(),
   z.object({ $any: z.literal(true) }).strict(),
+  z.object({ $optional: z.unknown() }).strict(),
 ]);
 export type Matcher = z.infer<typeof matcherSchema>;
 
-const MATCHER_KEYS = new Set(['$eq', '$oneOf', '$regex', '$flags', '$approx', '$tolerance', '$ci', '$any']);
+const MATCHER_KEYS = new Set([
+  '$eq',
+  '$oneOf',
+  '$regex',
+  '$flags',
+  '$approx',
+  '$tolerance',
+  '$ci',
+  '$any',
+  '$optional',
+]);
 
 /** True when a value is written as a matcher (every key a known `$` key). */
 export function isMatcher(value: unknown): value is Matcher {
@@ -49,7 +61,10 @@ export function matchValue(expected: unknown, actual: unknown, subset = false): 
   if (isMatcher(expected)) return applyMatcher(expected, actual);
   if (isPlainObject(expected) && isPlainObject(actual)) {
     for (const [key, value] of Object.entries(expected)) {
-      if (!(key in actual)) return { ok: false, why: `missing ${key}` };
+      if (!(key in actual)) {
+        if (isOptional(value)) continue;
+        return { ok: false, why: `missing ${key}` };
+      }
       const inner = matchValue(value, actual[key], subset);
       if (!inner.ok) return { ok: false, why: `${key}: ${inner.why}` };
     }
@@ -71,7 +86,13 @@ export function matchValue(expected: unknown, actual: unknown, subset = false): 
     : { ok: false, why: `expected ${show(expected)}, got ${show(actual)}` };
 }
 
+/** True for `{"$optional": …}`: the key may be absent. */
+export function isOptional(value: unknown): value is { $optional: unknown } {
+  return isPlainObject(value) && '$optional' in value && Object.keys(value).length === 1;
+}
+
 function applyMatcher(m: Matcher, actual: unknown): MatchResult {
+  if ('$optional' in m) return actual === undefined ? { ok: true } : matchValue(m.$optional, actual);
   if ('$any' in m) return actual === undefined ? { ok: false, why: 'missing' } : { ok: true };
   if ('$eq' in m) return matchValue(m.$eq, actual);
   if ('$oneOf' in m) {

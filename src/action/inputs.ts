@@ -21,6 +21,10 @@ export interface ActionSettings {
   filters: string[];
   out?: string;
   failOn?: FailOnInput;
+  /** What a case no scorer could check does (mirrors `--on-skipped`); undefined: the config decides. */
+  onSkipped?: 'fail' | 'warn';
+  /** Let a run with no case pass (mirrors `--allow-empty`); undefined: the config decides. */
+  allowEmpty?: boolean;
   /** Results files (globs) to merge instead of running an evaluation: the merge job of a sharded matrix. */
   merge: string[];
   githubToken?: string;
@@ -32,6 +36,8 @@ export interface ActionSettings {
   judgeBaseUrl?: string;
   braintrustApiKey?: string;
   braintrustProject?: string;
+  /** `true` for a generated experiment name, a string for a given one; unset = no experiment. */
+  braintrustExperiment?: string | true;
   originUrlTemplate?: string;
   /**
    * Run a task other than `replay` (or a code config or scorer) on a `pull_request_target` event from a
@@ -152,6 +158,10 @@ export function getSettings(
     filters,
     out: text('out'),
     failOn: oneOf('fail-on', ['regression', 'threshold', 'both', 'never'] as const),
+    onSkipped: oneOf('on-skipped', ['fail', 'warn'] as const),
+    allowEmpty: ((v) => (v === undefined ? undefined : v === 'true'))(
+      oneOf('allow-empty', ['true', 'false'] as const),
+    ),
     merge: list('merge'),
     githubToken: text('github-token'),
     comment: oneOf('comment', ['always', 'on-failure', 'never'] as const, 'always')!,
@@ -161,6 +171,7 @@ export function getSettings(
     judgeBaseUrl: url('judge-base-url', ', e.g. https://api.openai.com/v1'),
     braintrustApiKey: text('braintrust-api-key'),
     braintrustProject: text('braintrust-project'),
+    braintrustExperiment: experimentInput(text('braintrust-experiment')),
     originUrlTemplate: url(
       'origin-url-template',
       ' with {object_type}, {object_id}, {id} or {span_id} placeholders',
@@ -182,4 +193,11 @@ export function secretValues(settings: ActionSettings): string[] {
   return [settings.githubToken, settings.judgeApiKey, settings.braintrustApiKey].filter((s): s is string =>
     Boolean(s),
   );
+}
+
+/** `braintrust-experiment`: '' or 'false' off, 'true' a generated name, anything else the name. */
+function experimentInput(value: string | undefined): string | true | undefined {
+  const v = value?.trim();
+  if (!v || v.toLowerCase() === 'false') return undefined;
+  return v.toLowerCase() === 'true' ? true : v;
 }

@@ -180,9 +180,13 @@ async function runEvaluation(settings: ActionSettings, notes: string[], log: Act
     shard: settings.shard,
     filters: settings.filters,
     failOn: settings.failOn,
+    onSkipped: settings.onSkipped,
+    allowEmpty: settings.allowEmpty,
     originUrlTemplate: settings.originUrlTemplate,
     judge: { apiKey: settings.judgeApiKey, baseUrl: settings.judgeBaseUrl },
     secrets: secretValues(settings),
+    braintrustExperiment: settings.braintrustExperiment,
+    onNote: (m) => log.info(`braintrust: ${m}`),
     progress: (total) => {
       log.info(`Running ${total} case${total === 1 ? '' : 's'}…`);
       return createProgress(total, process.stdout as NodeJS.WriteStream, 10_000);
@@ -196,13 +200,16 @@ async function runEvaluation(settings: ActionSettings, notes: string[], log: Act
 
 async function mergeShards(settings: ActionSettings, log: ActionLog) {
   const cwd = settings.workingDirectory;
-  // Merging runs no task and no scorer: only the config (for fail_on) and the merge code are loaded.
-  const [{ loadConfig }, { mergeResultFiles }] = await Promise.all([
-    import('../config/load-config.js'),
-    import('../output/merge-files.js'),
-  ]);
-  const failOn = settings.failOn ?? (await loadConfig(cwd, settings.config)).config.fail_on;
-  const outcome = await mergeResultFiles(settings.merge, { cwd, out: settings.out ?? '.tracegate', failOn });
+  // Merging runs no task and no scorer: only the config (for the gate's rules) and the merge code load.
+  const { mergeResultFiles } = await import('../output/merge-files.js');
+  const outcome = await mergeResultFiles(settings.merge, {
+    cwd,
+    out: settings.out ?? '.tracegate',
+    config: settings.config,
+    failOn: settings.failOn,
+    onSkipped: settings.onSkipped,
+    allowEmpty: settings.allowEmpty,
+  });
   logSummary(outcome.results, log);
   return outcome;
 }

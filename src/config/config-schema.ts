@@ -18,7 +18,10 @@ export const scorerEntrySchema = z.union([
     .strict(),
 ]);
 
-/** A threshold: a minimum pass rate (a number), or minimums for pass rate and/or mean score. */
+/**
+ * A threshold: a minimum pass rate (a number), or minimums for pass rate and/or mean score. An object
+ * must name at least one bound (`{}` could never fail); an unset pass rate in it is 1.
+ */
 export const thresholdSchema = z.union([
   z.number().min(0).max(1),
   z
@@ -26,13 +29,19 @@ export const thresholdSchema = z.union([
       pass_rate: z.number().min(0).max(1).optional(),
       mean_score: z.number().min(0).max(1).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((t) => t.pass_rate !== undefined || t.mean_score !== undefined, {
+      message: 'names no bound, so it could never fail',
+    }),
 ]);
 
 export const failureModeConfigSchema = z
   .object({
     threshold: thresholdSchema.default(1),
+    /** At least one scorer (a mode nothing scores cannot be gated); omit the key for the defaults. */
     scorers: z.array(scorerEntrySchema).optional(),
+    /** With no case of this mode in the datasets, fail the gate instead of warning. */
+    require_cases: z.boolean().default(false),
   })
   .strict();
 
@@ -49,6 +58,13 @@ export const configSchema = z
     timeout_ms: z.number().int().min(1).default(60000),
     /** What fails the gate: a threshold miss, a regression against the baseline, both, or nothing. */
     fail_on: z.enum(['regression', 'threshold', 'both', 'never']).default('both'),
+    /**
+     * What a case no scorer could check (e.g. a judge without a key) does: `fail` the gate (the default),
+     * or `warn` (e.g. the fork-PR recipe, where secrets are absent by design).
+     */
+    on_skipped: z.enum(['fail', 'warn']).default('fail'),
+    /** Let a run that selects no case pass (exit 0) instead of exit 2. */
+    allow_empty: z.boolean().default(false),
     failure_modes: z.record(failureModeSchema, failureModeConfigSchema).default({}),
     /** Scorers applied to every failure mode in addition to its own. */
     scorers: z.array(scorerEntrySchema).default([]),
@@ -72,7 +88,20 @@ export const configSchema = z
       .strict()
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // A mode whose own list is empty and that gets no global scorer has nothing to gate it with.
+    if (config.scorers.length > 0) return;
+    for (const [mode, settings] of Object.entries(config.failure_modes)) {
+      if (settings.scorers && settings.scorers.length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['failure_modes', mode, 'scorers'],
+          message: 'is empty: a failure mode needs at least one scorer',
+          input: settings.scorers,
+        });
+    }
+  });
 
 export type TracegateConfig = z.infer<typeof configSchema>;
 export type ScorerEntry = z.infer<typeof scorerEntrySchema>;
@@ -96,4 +125,9 @@ export const FIX_HINTS: Record<string, string> = {
   timeout_ms: 'use milliseconds, e.g. 30000',
   min_score: 'use a number between 0 and 1',
   failure_modes: 'keys are kebab-case failure modes, e.g. "format-violation"',
+  scorers:
+    'list at least one scorer, e.g. ["exact-match"] or [{"id": "json-schema", "options": {…}}], or omit the key for the defaults',
+  on_skipped: 'use "fail" (the default: a case no scorer could check fails the gate) or "warn"',
+  allow_empty: 'use true or false',
+  require_cases: 'use true or false',
 };

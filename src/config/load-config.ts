@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { configSchema, FIX_HINTS, type TracegateConfig } from './config-schema.js';
 import { UsageError } from '../errors.js';
 import { formatZodIssues } from '../util/zod-issues.js';
+import { describeUnknownKeys } from './config-keys.js';
 
 /** Config file names, in the order they are looked for in each directory. */
 export const CONFIG_FILE_NAMES = [
@@ -51,7 +52,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
 export function validateConfig(raw: unknown, source: string): TracegateConfig {
   const parsed = configSchema.safeParse(raw ?? {}, { reportInput: true });
   if (parsed.success) return parsed.data;
-  const problems = formatZodIssues(parsed.error, FIX_HINTS);
+  const problems = formatZodIssues(parsed.error, FIX_HINTS, {
+    unknownKeys: (keys, at) => describeUnknownKeys(configSchema, keys, at),
+  });
   throw new UsageError(`Invalid config in ${source}:`, problems);
 }
 

@@ -3,12 +3,13 @@ import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { mergeResults } from '../run/merge.js';
 import type { Results } from '../run/results.js';
-import type { FailOn } from '../run/gate.js';
+import type { GatePolicy } from '../run/gate.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import { renderJunit } from '../report/junit.js';
 import { parseResults } from '../run/results-schema.js';
 import { UsageError } from '../errors.js';
 import { writeAtomic } from './write-atomic.js';
+import { loadConfig } from '../config/load-config.js';
 
 /** What the merge job produced: the same shape `evaluate` returns, minus the config. */
 export interface MergeOutcome {
@@ -24,7 +25,7 @@ export interface MergeOutcome {
  */
 export async function mergeResultFiles(
   patterns: string[],
-  options: { cwd: string; out: string; failOn: FailOn },
+  options: { cwd: string; out: string; config?: string } & Partial<GatePolicy>,
 ): Promise<MergeOutcome> {
   const files = (
     await glob(patterns, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: true })
@@ -35,6 +36,7 @@ export async function mergeResultFiles(
     );
   }
   const shards: Results[] = [];
+  const names = files.map((f) => path.relative(options.cwd, f) || f);
   for (const file of files) {
     let raw: unknown;
     try {
@@ -45,7 +47,19 @@ export async function mergeResultFiles(
     const parsed = parseResults(raw, file);
     shards.push(parsed);
   }
-  const results = mergeResults(shards, options.failOn);
+  // The merge job's rules: what it was told, else its config (found as `eval` finds it), else the
+  // fail-closed defaults. Never the shards' own settings (they commonly run with fail_on: never).
+  const { config } = await loadConfig(options.cwd, options.config);
+  // The same checks for the CLI and the action: one file per shard 1..N of one run, else a UsageError.
+  const results = mergeResults(
+    shards,
+    {
+      failOn: options.failOn ?? config.fail_on,
+      onSkipped: options.onSkipped ?? config.on_skipped,
+      allowEmpty: options.allowEmpty ?? config.allow_empty,
+    },
+    names,
+  );
   const out = path.resolve(options.cwd, options.out);
   await mkdir(out, { recursive: true });
   const paths = {

@@ -13,11 +13,13 @@ import {
 import type { Trace } from '../traces/trace.js';
 import { Clusterer, type Cluster, type LabelledTrace, type RepresentativePolicy } from './cluster.js';
 import { caseExpected, isNegativeFeedback, proposeLabel, reviewedLabel, type Label } from './label.js';
-import { Scrubber, type ScrubRule } from './scrub.js';
+import { detectSecretRules, Scrubber, type ScrubRule } from './scrub.js';
 import { failureSignature } from './signature.js';
 import { parseWhereAll } from './where.js';
 import { appendRows, type PendingRow } from './write.js';
 import { sha256 } from '../util/stable-json.js';
+import type { ScorerResolver } from '../run/resolve-scorers.js';
+import { markVerification, verifyRow } from '../review/verify-row.js';
 
 /** Everything `tracegate promote` and `tracegate cluster` take. */
 export interface PromoteOptions {
@@ -61,6 +63,13 @@ export interface PromoteOptions {
   cwd?: string;
   /** Called for each skipped record as it is found (the CLI prints them). */
   onSkip?: (position: string, reason: string) => void;
+  /**
+   * Rows that prove themselves: replay each failure row's recorded output through its mode's blocking
+   * scorers (from this resolver) and refuse the rows they pass (`unverified`), unless `allowUnverified`
+   * (then written with `metadata.verified: false`). The CLI always verifies; unset, nothing is replayed.
+   */
+  verifyWith?: ScorerResolver;
+  allowUnverified?: boolean;
 }
 
 export interface PromoteOutcome {
@@ -75,12 +84,14 @@ export interface PromoteOutcome {
   /** Rows written (or, with dryRun, that would be), by file. */
   written: Array<{ file: string; rows: RegressionCase[] }>;
   duplicates: Array<{ file: string; id?: string; source_span_id?: string; reason: string }>;
+  /** Rows refused because their mode's blocking scorers pass the recorded failing output. */
+  unverified: Array<{ file: string; basis: string; source_span_id?: string; reason: string }>;
 }
 
 /** Import, select, label and cluster: the part `cluster` and `promote` share. */
 export async function collectClusters(
   options: PromoteOptions,
-): Promise<Omit<PromoteOutcome, 'written' | 'duplicates'>> {
+): Promise<Omit<PromoteOutcome, 'written' | 'duplicates' | 'unverified'>> {
   const cwd = options.cwd ?? process.cwd();
   const { source, format, fetched } = await recordSource(options, cwd);
   if (options.label !== undefined) {
@@ -149,7 +160,7 @@ export async function collectClusters(
 }
 
 /** `--from`: a readable trace file, or a Braintrust project's logs (settings checked before any request). */
-async function recordSource(
+export async function recordSource(
   options: PromoteOptions,
   cwd: string,
 ): Promise<{ source: RecordSource; format: ImportOptions['format']; fetched?: BraintrustFetchStats }> {
@@ -169,6 +180,11 @@ async function recordSource(
     );
   if (options.braintrust?.limit !== undefined)
     throw new UsageError('--limit applies to --from braintrust:PROJECT only.');
+  const f = options.braintrust?.filters;
+  if (options.braintrust?.until !== undefined || f?.scores?.length || f?.feedback?.length || f?.tags?.length)
+    throw new UsageError(
+      "--until, --score, --feedback and --with-tag apply to --from braintrust:PROJECT only (they filter in BTQL); select a file's traces with --where.",
+    );
   const file = path.resolve(cwd, options.from);
   try {
     await access(file);
@@ -210,19 +226,23 @@ function originUrl(template: string | undefined, values: Record<string, string>)
   );
 }
 
-/** The dataset row for a cluster's representative: scrubbed, with origin and all the metadata filled. */
+/**
+ * The dataset row for a cluster's representative: scrubbed, with origin and all the metadata filled.
+ * Everything taken from the trace goes through one scrubber, keys included (tool descriptions, feature
+ * flags, versions, retrieved ids, tags, feedback); only the identifiers that link back to the origin span
+ * and the fields tracegate itself computed are kept as they are.
+ */
 export function clusterToRow(
   cluster: Cluster,
   options: Pick<PromoteOptions, 'scrub' | 'scrubRules' | 'tags' | 'expected' | 'originUrlTemplate'>,
 ): PendingRow {
   const { trace, label, kind } = cluster.representative;
   const scrubber = options.scrub === false ? undefined : new Scrubber(options.scrubRules);
-  const clean = <T>(v: T): T => (scrubber ? scrubber.scrub(v) : v);
 
   const context: Record<string, unknown> = {
     retrieved: trace.retrieved.map((c) => {
       const chunk: Record<string, unknown> = { id: c.id };
-      if (c.text !== undefined) chunk.text = clean(c.text);
+      if (c.text !== undefined) chunk.text = c.text;
       if (c.score !== undefined) chunk.score = c.score;
       return chunk;
     }),
@@ -230,14 +250,40 @@ export function clusterToRow(
     tool_calls: trace.tool_calls.map((c) => {
       const call: Record<string, unknown> = { name: c.name };
       if (c.id) call.id = c.id;
-      if (c.arguments !== undefined) call.arguments = clean(c.arguments);
-      if (c.result !== undefined) call.result = clean(c.result);
-      if (c.error) call.error = clean(c.error);
+      if (c.arguments !== undefined) call.arguments = c.arguments;
+      if (c.result !== undefined) call.result = c.result;
+      if (c.error) call.error = c.error;
       return call;
     }),
   };
-  if (trace.system_prompt !== undefined) context.system_prompt = clean(trace.system_prompt);
+  if (trace.system_prompt !== undefined) context.system_prompt = trace.system_prompt;
   if (trace.response_schema !== undefined) context.schema = trace.response_schema;
+
+  const recordedMetadata: Record<string, unknown> = {
+    prompt_version: trace.prompt_version,
+    model_version: trace.model_version,
+  };
+  if (label.evidence) recordedMetadata.evidence = label.evidence;
+  if (label.all_evidence.length > 1)
+    recordedMetadata.other_evidence = label.all_evidence.filter((e) => e !== label.evidence);
+  if (trace.feature_flags) recordedMetadata.feature_flags = trace.feature_flags;
+  if (trace.usage) recordedMetadata.usage = trace.usage;
+  if (trace.feedback.length) recordedMetadata.feedback = trace.feedback;
+  if (Object.keys(trace.scores).length) recordedMetadata.online_scores = trace.scores;
+  if (trace.error) recordedMetadata.error = trace.error;
+  const expected =
+    kind === 'golden' ? (options.expected ?? goldenExpected(trace)) : caseExpected(trace, options.expected);
+  const tags = [...new Set([...trace.tags, ...(options.tags ?? [])])].sort();
+
+  const recorded = {
+    input: trace.input ?? null,
+    output: trace.output,
+    expected,
+    context,
+    tags,
+    metadata: recordedMetadata,
+  };
+  const clean = scrubber ? scrubber.scrub(recorded) : recorded;
 
   const origin: Record<string, string> = {
     object_type: trace.source.object_type,
@@ -261,33 +307,34 @@ export function clusterToRow(
     trace_id: trace.trace_id,
     source_format: trace.source.format,
     timestamp: trace.start_time,
-    prompt_version: trace.prompt_version,
-    model_version: trace.model_version,
+    ...clean.metadata,
   };
-  if (label.evidence) metadata.evidence = clean(label.evidence);
-  if (label.all_evidence.length > 1)
-    metadata.other_evidence = clean(label.all_evidence.filter((e) => e !== label.evidence));
-  if (trace.feature_flags) metadata.feature_flags = trace.feature_flags;
-  if (trace.usage) metadata.usage = trace.usage;
-  if (trace.feedback.length) metadata.feedback = clean(trace.feedback);
-  if (Object.keys(trace.scores).length) metadata.online_scores = trace.scores;
-  if (trace.error) metadata.error = clean(trace.error);
 
   const row: PendingRow = {
-    input: clean(trace.input ?? null),
-    context: context as PendingRow['context'],
+    input: clean.input,
+    context: clean.context as PendingRow['context'],
     origin,
     metadata: metadata as PendingRow['metadata'],
   };
-  if (trace.output !== undefined) row.output = clean(trace.output);
-  const expected =
-    kind === 'golden' ? (options.expected ?? goldenExpected(trace)) : caseExpected(trace, options.expected);
-  if (expected !== undefined) row.expected = clean(expected);
-  const tags = [...new Set([...trace.tags, ...(options.tags ?? [])])].sort();
-  if (tags.length) row.tags = tags;
+  if (clean.output !== undefined) row.output = clean.output;
+  if (clean.expected !== undefined) row.expected = clean.expected;
+  const cleanTags = [...new Set(clean.tags)].sort();
+  if (cleanTags.length) row.tags = cleanTags;
   // Counted last: everything above went through the same scrubber.
   (row.metadata as Record<string, unknown>).scrubbed = scrubber ? { ...scrubber.counts } : { disabled: true };
   return row;
+}
+
+/**
+ * The scrub rules for one cluster's row: the user's patterns, then the secrets the maintained secretlint
+ * preset finds anywhere in the representative trace.
+ */
+export async function scrubRulesFor(
+  cluster: Cluster,
+  options: Pick<PromoteOptions, 'scrub' | 'scrubRules'>,
+): Promise<ScrubRule[] | undefined> {
+  if (options.scrub === false) return options.scrubRules;
+  return [...(options.scrubRules ?? []), ...(await detectSecretRules(cluster.representative.trace))];
 }
 
 /** Where a row of this failure mode goes: `<to>/<mode>.jsonl`, or `to` itself when it names a .jsonl file. */
@@ -315,8 +362,9 @@ export async function promoteTraces(options: PromoteOptions): Promise<PromoteOut
   const cwd = options.cwd ?? process.cwd();
   const collected = await collectClusters(options);
   const byFile = new Map<string, PendingRow[]>();
+  const unverified: PromoteOutcome['unverified'] = [];
   for (const cluster of collected.clusters) {
-    const row = clusterToRow(cluster, options);
+    const row = clusterToRow(cluster, { ...options, scrubRules: await scrubRulesFor(cluster, options) });
     const check = regressionCaseSchema.safeParse({ ...row, id: 'pending' });
     if (!check.success) {
       // A bug, not a user error: every field above is filled by construction.
@@ -325,6 +373,19 @@ export async function promoteTraces(options: PromoteOptions): Promise<PromoteOut
       );
     }
     const file = targetFile(options.to, row.metadata.failure_mode, cwd);
+    if (options.verifyWith && cluster.kind === 'failure') {
+      const verification = await verifyRow(row, options.verifyWith);
+      if (!verification.verified && !options.allowUnverified) {
+        unverified.push({
+          file: path.relative(cwd, file).split(path.sep).join('/'),
+          basis: cluster.basis,
+          source_span_id: row.metadata.source_span_id,
+          reason: verification.reason,
+        });
+        continue;
+      }
+      markVerification(row, verification);
+    }
     const list = byFile.get(file) ?? [];
     list.push(row);
     byFile.set(file, list);
@@ -338,5 +399,5 @@ export async function promoteTraces(options: PromoteOptions): Promise<PromoteOut
     for (const d of outcome.duplicates)
       duplicates.push({ file: rel, source_span_id: d.row.metadata.source_span_id, reason: d.reason });
   }
-  return { ...collected, written, duplicates };
+  return { ...collected, written, duplicates, unverified };
 }

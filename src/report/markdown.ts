@@ -2,6 +2,7 @@ import type { CaseResult, FailureModeSummary, Results, Verdict } from '../run/re
 import { codeSpan, escapeMarkdown, safeLinkUrl } from './escape.js';
 import { excerptAround } from './excerpt.js';
 import { formatDelta, formatPercent } from './format.js';
+import { describeSkipReasons } from '../run/gate.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it with room for the action's marker. */
 export const MAX_REPORT_CHARS = 65_000;
@@ -43,6 +44,13 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   const maxChars = options.maxChars ?? MAX_REPORT_CHARS;
   const modes = Object.entries(results.failure_modes);
   const head = [renderHeadline(results, modes), '', renderModeTable(modes), ''];
+  // What was not checked, and why, is said under the headline whatever the verdict.
+  const notChecked = modes.filter(([, m]) => m.skipped > 0);
+  if (notChecked.length)
+    head.push(
+      `> ⏭️ **Not checked:** ${notChecked.map(([mode, m]) => `\`${escapeMarkdown(mode)}\` ${m.skipped} of ${m.cases} case(s) — ${escapeMarkdown(describeSkipReasons(m.skip_reasons))}`).join('; ')}.`,
+      '',
+    );
   if (results.baseline && !results.baseline.comparable) {
     head.push(
       `> ⚠️ **Baseline not comparable**, regressions were not checked: ${results.baseline.notes.map((n) => escapeMarkdown(n)).join('; ')}.`,
@@ -53,6 +61,8 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   } else if (!results.baseline) {
     head.push('> ℹ️ No baseline given: verdicts come from thresholds only.', '');
   }
+  const experiment = renderExperimentLine(results);
+  if (experiment) head.push(experiment, '');
   const shown = new Map<string, CaseResult[]>();
   for (const c of results.cases) {
     if (!isShown(c)) continue;
@@ -180,10 +190,14 @@ function renderHeadline(results: Results, modes: Array<[string, FailureModeSumma
   const regressionNote = regressions ? ` · ${regressions} regression${regressions === 1 ? '' : 's'}` : '';
   if (results.passed) {
     const warned = modes.filter(([, m]) => m.verdict === 'warn' || m.verdict === 'skipped').length;
-    const count = modes.length === 1 ? 'the failure mode passes' : `all ${modes.length} failure modes pass`;
-    return `### ✅ tracegate: ${count} (${total} cases)${warned ? ` — ${warned} with warnings` : ''}`;
+    const skipped = modes.reduce((n, [, m]) => n + m.skipped, 0);
+    if (skipped > 0)
+      return `### ⚠️ tracegate: passed, but ${skipped} case(s) were not checked (${total} cases)${warned ? ` — ${warned} failure mode(s) with warnings` : ''}`;
+    return `### ✅ tracegate: all ${modes.length} failure modes pass (${total} cases)${warned ? ` — ${warned} with warnings` : ''}`;
   }
   const failing = modes.filter(([, m]) => m.verdict === 'fail');
+  if (failing.length === 0)
+    return `### ❌ tracegate: ${escapeMarkdown((results.gate?.reasons ?? ['the gate failed']).join('; '), 160)}`;
   const names = failing.map(([mode]) => `\`${escapeMarkdown(mode, 60)}\``).join(', ');
   const named = names.length <= 60 ? `: ${names}` : '';
   return `### ❌ tracegate: ${failing.length} of ${modes.length} failure modes failing${named}${regressionNote}`;
@@ -228,6 +242,15 @@ function renderCaseRow(c: CaseResult, options: MarkdownOptions): string {
   const excerpt = !c.passed && c.output_excerpt ? excerptAround(c.output_excerpt, c.reasons, 120) : '';
   const output = excerpt ? `<br><sub>output: “${escapeMarkdown(excerpt, 140)}”</sub>` : '';
   return `| ${escapeMarkdown(c.id, 80)}<br><sub>${located}</sub> | ${status.replace(/ /g, NBSP)} | ${escapeMarkdown(reason || '—')}${output} | ${origin} |\n`;
+}
+
+/** One line linking the Braintrust experiment the run was logged to, when it was. */
+function renderExperimentLine(results: Results): string | undefined {
+  const e = results.braintrust_experiment;
+  if (!e) return undefined;
+  const link = safeLinkUrl(e.url);
+  const name = escapeMarkdown(e.name, 120);
+  return `🧪 Braintrust experiment: ${link ? `[${name}](${link})` : name}`;
 }
 
 function renderFooter(results: Results, options: MarkdownOptions): string {

@@ -1,4 +1,5 @@
 import type { CaseResult, Results } from '../run/results.js';
+import { describeSkipReasons } from '../run/gate.js';
 import { ellipsis, neutralise } from '../util/neutralise.js';
 import { formatPercent } from './format.js';
 
@@ -30,7 +31,7 @@ export function renderTerminalSummary(results: Results, maxCases = 20): string {
   if (results.baseline && !results.baseline.comparable) {
     lines.push(
       '',
-      `Baseline not comparable, regressions were not checked: ${results.baseline.notes.map(neutralise).join('; ')}`,
+      `Baseline not comparable: ${results.baseline.notes.map(neutralise).join('; ')} (regressions were not checked)`,
     );
   }
   const failing = results.cases
@@ -51,13 +52,26 @@ export function renderTerminalSummary(results: Results, maxCases = 20): string {
       );
     if (flaky.length > maxCases) lines.push(`  … and ${flaky.length - maxCases} more (see results.json)`);
   }
+  // "Not checked" is never silent: every skipped case is counted here with why, pass or fail.
+  const notChecked = safeModes.filter(([, m]) => m.skipped > 0);
+  if (notChecked.length) {
+    lines.push('', 'Not checked (skipped cases):');
+    for (const [mode, m] of notChecked)
+      lines.push(
+        `  ${mode}: ${m.skipped} of ${m.cases} — ${neutralise(describeSkipReasons(m.skip_reasons))}`,
+      );
+  }
   const total = modes.reduce((n, [, m]) => n + m.cases, 0);
+  const skipped = notChecked.reduce((n, [, m]) => n + m.skipped, 0);
   const failed = safeModes.filter(([, m]) => m.verdict === 'fail').map(([mode]) => mode);
+  const runReasons = (results.gate?.reasons ?? [])
+    .filter((r) => !r.startsWith('failing failure modes'))
+    .map(neutralise);
   lines.push(
     '',
     results.passed
-      ? `tracegate: PASSED — ${total} cases, ${modes.length} failure modes, ${(results.duration_ms / 1000).toFixed(1)} s`
-      : `tracegate: FAILED — failing failure modes: ${failed.join(', ') || 'none (see the reasons above)'}`,
+      ? `tracegate: PASSED — ${total} cases, ${modes.length} failure modes, ${(results.duration_ms / 1000).toFixed(1)} s${skipped ? ` (${skipped} not checked, see above)` : ''}`
+      : `tracegate: FAILED — ${[...(failed.length ? [`failing failure modes: ${failed.join(', ')}`] : []), ...runReasons].join('; ') || 'see the reasons above'}`,
   );
   return lines.join('\n') + '\n';
 }

@@ -1,5 +1,5 @@
 import type { CaseResult, FailureModeSummary, ScorerSummary } from './results.js';
-import { decideVerdict, normaliseThreshold, type FailOn } from './gate.js';
+import { decideVerdict, normaliseThreshold, type FailOn, type GatePolicy } from './gate.js';
 import type { Threshold } from '../config/config-schema.js';
 
 /** How many notable (failing, regressed, fixed, flaky) cases per failure mode are kept in memory for the report. */
@@ -22,7 +22,12 @@ interface ModeCounters {
   >;
   notable: CaseResult[];
   notableDropped: number;
+  /** Why cases were skipped, reason → count (at most MAX_SKIP_REASONS distinct reasons). */
+  skipReasons: Map<string, number>;
 }
+
+/** Distinct skip reasons kept per mode; further ones are counted under "other reasons". */
+const MAX_SKIP_REASONS = 10;
 
 /** Scorer facts the aggregate needs: whether it gates, and what counts as its pass. */
 export interface ScorerMeta {
@@ -45,10 +50,21 @@ export class ResultsAggregator {
     if (result.status === 'passed') m.passed++;
     else if (result.status === 'failed') m.failed++;
     else if (result.status === 'errored') m.errored++;
-    else m.skipped++;
+    else {
+      m.skipped++;
+      const reason = result.reasons[0] ?? result.error ?? 'skipped (no reason given)';
+      const key =
+        m.skipReasons.has(reason) || m.skipReasons.size < MAX_SKIP_REASONS ? reason : 'other reasons';
+      m.skipReasons.set(key, (m.skipReasons.get(key) ?? 0) + 1);
+    }
     if (result.vs_baseline === 'regressed') m.regressions++;
     if (result.vs_baseline === 'fixed') m.improvements++;
     if (result.flaky) m.flaky++;
+    if (result.shadow_errors)
+      for (const name in result.shadow_errors) {
+        const s = m.scorers.get(name);
+        if (s) s.failed++;
+      }
     let blockingTotal = 0;
     let blockingN = 0;
     for (const name in result.scores) {
@@ -63,8 +79,10 @@ export class ResultsAggregator {
         blockingN++;
       }
     }
-    if (blockingN) {
-      m.scoreTotal += blockingTotal / blockingN;
+    // Every case that was not skipped counts in the mean: an errored case (or one no blocking scorer
+    // scored) counts as 0, so a threshold on the mean cannot be met by cases that never produced a score.
+    if (result.status !== 'skipped') {
+      m.scoreTotal += blockingN && result.status !== 'errored' ? blockingTotal / blockingN : 0;
       m.scoreCount++;
     }
     const notable =
@@ -98,6 +116,7 @@ export class ResultsAggregator {
         ),
         notable: [],
         notableDropped: 0,
+        skipReasons: new Map(),
       };
       this.modes.set(mode, m);
     }
@@ -126,10 +145,18 @@ export class ResultsAggregator {
     thresholds: Record<string, Threshold | undefined>;
     failOn: FailOn;
     baseline: { given: boolean; comparable: boolean; passRates: Record<string, number | null> };
+    /** The rest of the gate's policy (on_skipped); fail-closed defaults when absent. */
+    policy?: Partial<GatePolicy>;
+    /** Modes the config requires cases of (`require_cases: true`). */
+    requireCases?: Record<string, boolean>;
+    /** Configured modes with no case at all: reported with 0 cases (a dataset that disappeared). */
+    emptyModes?: string[];
   }): Record<string, FailureModeSummary> {
     const out: Record<string, FailureModeSummary> = {};
+    for (const mode of options.emptyModes ?? []) this.counters(mode, []);
     for (const mode of [...this.modes.keys()].sort()) {
       const m = this.modes.get(mode)!;
+      const requireCases = options.requireCases?.[mode] === true;
       const threshold = normaliseThreshold(options.thresholds[mode]);
       const counted = m.cases - m.skipped;
       const passRate = counted ? m.passed / counted : null;
@@ -147,6 +174,7 @@ export class ResultsAggregator {
         if (s.mode === 'shadow') shadowFailures += s.failed;
         else hasBlocking = true;
       }
+      const skipReasons = Object.fromEntries(m.skipReasons);
       const { verdict, reasons } = decideVerdict(
         {
           cases: m.cases,
@@ -156,9 +184,11 @@ export class ResultsAggregator {
           regressions: m.regressions,
           hasBlocking,
           shadowFailures,
+          skipReasons,
+          requireCases,
         },
         threshold,
-        options.failOn,
+        { ...options.policy, failOn: options.failOn },
         options.baseline,
       );
       out[mode] = {
@@ -178,6 +208,8 @@ export class ResultsAggregator {
         improvements: options.baseline.comparable ? m.improvements : 0,
         flaky: m.flaky,
         scorers,
+        ...(m.skipped ? { skip_reasons: skipReasons } : {}),
+        ...(requireCases ? { require_cases: true } : {}),
       };
     }
     return out;

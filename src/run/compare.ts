@@ -13,7 +13,15 @@ export interface BaselineIndex {
   fingerprint: Fingerprint | undefined;
   cases: Map<string, BaselineCase>;
   passRates: Record<string, number | null>;
+  /**
+   * How the baseline's case ids meet this run's datasets (all rows, whatever the filter or shard): how
+   * many matched, and the ids that are in no dataset any more. Set by `evaluate` while it scans.
+   */
+  coverage?: { matched: number; missing: string[] };
 }
+
+/** How many vanished baseline ids results.json lists (the count is always exact). */
+export const MAX_MISSING_IDS = 20;
 
 /** Build the index from a parsed results.json (any version-1 file, full or sharded). */
 export function indexBaseline(
@@ -59,17 +67,40 @@ export function checkComparable(current: Fingerprint, baseline: BaselineIndex): 
       notes.push(`scorer ${id} changed version ${before} → ${version}`);
     }
   }
-  if ((base.judge?.model ?? null) !== current.judge.model) {
+  // The judge settings matter only when this run scores with a judge (evaluate records a judge model or
+  // prompt only then): a `judge.model` in a config whose modes use no judge changes no score.
+  const judgeInUse = current.judge.model !== null || current.judge.prompt !== null;
+  if (judgeInUse && (base.judge?.model ?? null) !== current.judge.model) {
     comparable = false;
     notes.push(`judge model changed ${base.judge?.model ?? 'none'} → ${current.judge.model ?? 'none'}`);
   }
-  if ((base.judge?.prompt ?? null) !== current.judge.prompt) {
+  if (judgeInUse && (base.judge?.prompt ?? null) !== current.judge.prompt) {
     comparable = false;
     notes.push(`judge prompt changed ${short(base.judge?.prompt)} → ${short(current.judge.prompt)}`);
   }
   if (base.datasets !== current.datasets)
     notes.push('datasets changed since the baseline: added or edited rows count as new');
-  return { path: baseline.path, comparable, notes };
+  const info: BaselineInfo = { path: baseline.path, comparable, notes };
+  const coverage = baseline.coverage;
+  if (coverage && baseline.cases.size > 0) {
+    if (coverage.matched === 0) {
+      info.comparable = false;
+      // First: it explains every other difference.
+      notes.unshift(
+        `no case id matched the baseline (${baseline.cases.size} baseline cases): a baseline from another project or dataset?`,
+      );
+    } else if (coverage.missing.length > 0) {
+      const shown = coverage.missing.slice(0, MAX_MISSING_IDS);
+      notes.push(
+        `${coverage.missing.length} baseline case(s) are in no dataset any more: ${shown.join(', ')}${coverage.missing.length > shown.length ? ', …' : ''}`,
+      );
+    }
+    if (coverage.missing.length > 0) {
+      info.missing_cases = coverage.missing.length;
+      info.missing_ids = coverage.missing.slice(0, MAX_MISSING_IDS);
+    }
+  }
+  return info;
 }
 
 function short(hash: string | null | undefined): string {

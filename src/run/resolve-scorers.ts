@@ -38,6 +38,13 @@ export class ScorerResolver {
         ...(this.config.failure_modes[mode]?.scorers ?? defaultScorersFor(mode)),
         ...this.config.scorers,
       ];
+      // Nothing would decide whether a case passed: a config error, never a run where every case passes.
+      if (entries.length === 0)
+        return Promise.reject(
+          new UsageError(`Failure mode "${mode}" has no scorer (failure_modes.${mode}.scorers is empty).`, [
+            `Name at least one scorer, e.g. "scorers": ["exact-match"], or remove the key to use the defaults (${defaultScorersFor(mode).join(', ')}).`,
+          ]),
+        );
       scorers = Promise.all(entries.map((e, i) => this.resolve(e, `failure_modes.${mode}.scorers.${i}`)));
       this.byMode.set(mode, scorers);
     }

@@ -31,6 +31,7 @@ const caseSchema = z
     kind: z.enum(['failure', 'golden']),
     duration_ms: z.number(),
     output_excerpt: z.string().optional(),
+    shadow_errors: z.record(z.string(), z.string()).optional(),
   })
   .passthrough();
 
@@ -62,6 +63,8 @@ const modeSchema = z
         })
         .passthrough(),
     ),
+    skip_reasons: z.record(z.string(), count).optional(),
+    require_cases: z.boolean().optional(),
   })
   .passthrough();
 
@@ -73,6 +76,16 @@ export const resultsSchema = z
     duration_ms: z.number().min(0),
     task: z.string(),
     shard: z.string().nullable(),
+    commit: z.string().nullable().optional(),
+    gate: z
+      .object({
+        fail_on: z.enum(['regression', 'threshold', 'both', 'never']),
+        on_skipped: z.enum(['fail', 'warn']),
+        allow_empty: z.boolean(),
+        reasons: z.array(z.string()),
+      })
+      .passthrough()
+      .optional(),
     fingerprint: z
       .object({
         datasets: z.string(),
@@ -81,7 +94,13 @@ export const resultsSchema = z
       })
       .passthrough(),
     baseline: z
-      .object({ path: z.string(), comparable: z.boolean(), notes: z.array(z.string()) })
+      .object({
+        path: z.string(),
+        comparable: z.boolean(),
+        notes: z.array(z.string()),
+        missing_cases: count.optional(),
+        missing_ids: z.array(z.string()).optional(),
+      })
       .passthrough()
       .nullable(),
     failure_modes: z.record(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/), modeSchema),

@@ -34,6 +34,9 @@ export interface CaseResult {
   duration_ms: number;
   /** A short excerpt of the output of the last trial, for the report. */
   output_excerpt?: string;
+  /** Shadow scorers that threw or returned an invalid score on this case, name → error (each counted as a
+   * failure of that shadow scorer; a shadow scorer never fails the gate). */
+  shadow_errors?: Record<string, string>;
 }
 
 /** Per-scorer figures within a failure mode. */
@@ -63,6 +66,19 @@ export interface FailureModeSummary {
   improvements: number;
   flaky: number;
   scorers: Record<string, ScorerSummary>;
+  /** Why cases were skipped (not checked): reason → number of cases. Present when `skipped` > 0. */
+  skip_reasons?: Record<string, number>;
+  /** The config says this mode must have cases: with none it fails instead of warning. */
+  require_cases?: boolean;
+}
+
+/** The rules the verdicts were decided by (so a merge of shards decides by the same rules). */
+export interface GateSettings {
+  fail_on: 'regression' | 'threshold' | 'both' | 'never';
+  on_skipped: 'fail' | 'warn';
+  allow_empty: boolean;
+  /** Why the run as a whole failed, e.g. "nothing was tested", "failing failure modes: …". */
+  reasons: string[];
 }
 
 export interface Fingerprint {
@@ -76,6 +92,9 @@ export interface BaselineInfo {
   comparable: boolean;
   /** Why the baseline is not comparable (or what changed while still comparable). */
   notes: string[];
+  /** Baseline cases whose id is in no dataset of this run any more (their count, and the first ids). */
+  missing_cases?: number;
+  missing_ids?: string[];
 }
 
 /** results.json, version 1. */
@@ -86,6 +105,8 @@ export interface Results {
   duration_ms: number;
   task: string;
   shard: string | null;
+  /** The commit the run tested (GITHUB_SHA, else `git rev-parse HEAD`), null when unknown. */
+  commit?: string | null;
   fingerprint: Fingerprint;
   baseline: BaselineInfo | null;
   failure_modes: Record<string, FailureModeSummary>;
@@ -94,6 +115,10 @@ export interface Results {
     task: { cost_usd: number; input_tokens: number; output_tokens: number };
     judge: { calls: number; cost_usd: number };
   };
+  /** The gate's rules and the run-level reasons. Absent in files written before issue 8. */
+  gate?: GateSettings;
   /** Counts of cases that `cases` does not hold (report-only views keep just the notable cases). */
   omitted_cases?: number;
+  /** The Braintrust experiment this run was logged to (`eval --braintrust-experiment`). */
+  braintrust_experiment?: { project: string; name: string; id: string; url: string };
 }

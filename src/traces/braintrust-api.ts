@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { RawRecord } from './json-stream.js';
 import { isRecord } from './trace.js';
+import { filterExpression, isoTime, type LogFilters } from '../braintrust/btql.js';
 
 /**
  * Braintrust project logs straight from the REST API: resolve a project by name or id, then page through
@@ -42,6 +43,10 @@ export interface BraintrustLogsOptions {
   apiUrl?: string;
   /** Only rows created at or after this time (ISO 8601). */
   since?: string;
+  /** Only rows created before this time (ISO 8601). */
+  until?: string;
+  /** Score, feedback and tag conditions, pushed down into the BTQL filter. */
+  filters?: Omit<LogFilters, 'since' | 'until'>;
   /** At most this many rows in all. */
   limit?: number;
   /** Rows per request (default 1,000). */
@@ -72,7 +77,7 @@ interface Settings {
   apiKey: string;
   apiUrl: string;
   project: string;
-  since?: string;
+  filters: LogFilters;
   limit?: number;
   pageSize: number;
   maxAttempts: number;
@@ -103,15 +108,13 @@ function settingsOf(options: BraintrustLogsOptions): Settings {
       `BRAINTRUST_API_URL "${rawUrl}" is not an http(s) URL. Expected e.g. ${DEFAULT_BRAINTRUST_API_URL} (or your data plane URL).`,
     );
   }
-  let since: string | undefined;
-  if (options.since !== undefined) {
-    const t = Date.parse(options.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(options.since) || Number.isNaN(t))
-      throw new UsageError(
-        `--since "${options.since}": expected an ISO 8601 date or time, e.g. 2026-11-01 or 2026-11-01T09:30:00Z`,
-      );
-    since = new Date(t).toISOString();
-  }
+  const filters: LogFilters = {
+    ...options.filters,
+    since: options.since === undefined ? undefined : isoTime(options.since, '--since'),
+    until: options.until === undefined ? undefined : isoTime(options.until, '--until'),
+  };
+  // Built once here so a value BTQL cannot carry fails before the first request.
+  filterExpression(filters);
   const whole = (name: string, n: number | undefined) => {
     if (n !== undefined && !(Number.isInteger(n) && n >= 1))
       throw new UsageError(`${name} ${n}: expected a whole number ≥ 1`);
@@ -121,7 +124,7 @@ function settingsOf(options: BraintrustLogsOptions): Settings {
     apiKey,
     apiUrl,
     project: options.project,
-    since,
+    filters,
     limit: whole('--limit', options.limit),
     pageSize: whole('page size', options.pageSize) ?? DEFAULT_PAGE_SIZE,
     maxAttempts: whole('attempts', options.maxAttempts) ?? DEFAULT_ATTEMPTS,
@@ -136,15 +139,17 @@ function literal(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The BTQL query for one page of a project's logs. */
+/** The BTQL query for one page of a project's logs (`since` and `filters` become one `filter:` clause). */
 export function btqlQuery(page: {
   projectId: string;
   since?: string;
+  filters?: LogFilters;
   limit: number;
   cursor?: string;
 }): string {
   const parts = ['select: *', `from: project_logs(${literal(page.projectId)})`];
-  if (page.since) parts.push(`filter: created >= ${literal(page.since)}`);
+  const filter = filterExpression({ ...page.filters, since: page.since ?? page.filters?.since });
+  if (filter) parts.push(`filter: ${filter}`);
   parts.push(`limit: ${page.limit}`);
   if (page.cursor) parts.push(`cursor: ${literal(page.cursor)}`);
   return parts.join(' | ');
@@ -348,7 +353,7 @@ async function* pages(s: Settings, st: BraintrustFetchStats): AsyncGenerator<Raw
   const seen = new Set<string>();
   while (s.limit === undefined || st.rows < s.limit) {
     const limit = Math.min(s.pageSize, s.limit === undefined ? Infinity : s.limit - st.rows);
-    const query = btqlQuery({ projectId: project.id, since: s.since, limit, cursor });
+    const query = btqlQuery({ projectId: project.id, filters: s.filters, limit, cursor });
     const result = await client.request(
       'POST',
       '/btql',

@@ -7,9 +7,19 @@ type Issue = z.core.$ZodIssue;
  * string or an object) is reported through the branch the value was meant for, not as "Invalid input".
  * `hints` maps a key name to how to fix it; the nearest key on the path with a hint wins.
  */
-export function formatZodIssues(error: z.ZodError, hints: Record<string, string> = {}): string[] {
+export function formatZodIssues(
+  error: z.ZodError,
+  hints: Record<string, string> = {},
+  options: {
+    /** Describes unknown keys at `path` (e.g. with "did you mean"); replaces the parent key's hint. */
+    unknownKeys?: (keys: string[], path: PropertyKey[]) => string;
+  } = {},
+): string[] {
   return flattenIssues(error.issues, []).map(({ issue, path }) => {
     const keyPath = path.map(String).join('.') || '(root)';
+    // A misspelt key's fix is about that key, not about the object it sits in.
+    if (issue.code === 'unrecognized_keys' && options.unknownKeys)
+      return `${keyPath}: ${options.unknownKeys(issue.keys, path)}`;
     const hintKey = [...path].reverse().find((k) => typeof k === 'string' && hints[k]) as string | undefined;
     return `${keyPath}: ${describeIssue(issue)}${hintKey ? ` — ${hints[hintKey]}` : ''}`;
   });

@@ -72,7 +72,7 @@ describe('loadConfig', () => {
         expect.stringMatching(
           /^failure_modes\.format-violation\.scorers\.0.*— use "blocking" \(gates the PR\) or "shadow"/,
         ),
-        expect.stringMatching(/^\(root\): unknown key\(s\) "colour"/),
+        expect.stringMatching(/^\(root\): unknown key "colour" Keys allowed here: task, datasets,/),
       ]),
     );
   });

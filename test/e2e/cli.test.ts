@@ -6,6 +6,7 @@ import path from 'node:path';
 import { jsonl, makeTempProject, row } from '../helpers/temp-project.js';
 import { bin, cli, repo } from '../helpers/cli.js';
 import { spawn } from 'node:child_process';
+import { shardOf } from '../../src/run/shard.js';
 
 const echoApp = path.join(repo, 'test/fixtures/tasks/echo-app.mjs');
 
@@ -50,6 +51,20 @@ describe('tracegate eval on the demo', () => {
     ]) {
       expect(verdict).toContain(mode);
     }
+    // The terminal lists the failing cases at their dataset line, and JUnit counts them exactly.
+    const results = JSON.parse(readFileSync(path.join(out, 'results.json'), 'utf8'));
+    const failing = results.cases.filter((c: { passed: boolean }) => !c.passed);
+    expect(failing.length).toBeGreaterThan(5);
+    const failed = failing.filter((c: { status: string }) => c.status === 'failed').length;
+    const errored = failing.filter((c: { status: string }) => c.status === 'errored').length;
+    for (const c of failing.slice(0, 20)) expect(run.stdout).toContain(`${c.dataset}:${c.line} ${c.id}`);
+    const junit = readFileSync(path.join(out, 'junit.xml'), 'utf8');
+    expect(junit).toContain(
+      `<testsuites name="tracegate" tests="17" failures="${failed}" errors="${errored}" skipped="0"`,
+    );
+    expect(junit.match(/<testcase /g)).toHaveLength(17);
+    expect(junit.match(/<failure /g) ?? []).toHaveLength(failed);
+    for (const c of failing) expect(junit).toContain(`<testcase name="${c.id}"`);
     const report = readFileSync(path.join(out, 'report.md'), 'utf8');
     expect(report).toMatch(
       /\[span\]\(https:\/\/www\.braintrust\.dev\/app\/acme-demo\/object\?object_type=project_logs&object_id=8c0f3a52-/,
@@ -57,7 +72,7 @@ describe('tracegate eval on the demo', () => {
   });
 
   it('compares with a baseline from the good build and counts regressions', async () => {
-    await cli(['eval', '--out', path.join(out, 'main')]);
+    expect((await cli(['eval', '--out', path.join(out, 'main')])).code).toBe(0);
     const run = await cli([
       'eval',
       '--out',
@@ -238,16 +253,24 @@ describe('tracegate merge', () => {
       ),
       'tracegate.config.json': { failure_modes: { x: { scorers: ['exact-match'] } } },
     });
+    // Exactly one shard holds the failing case c3: that shard exits 1, the other 0.
+    const failingShard = shardOf('c3', 2);
     for (const k of [1, 2])
-      expect([0, 1]).toContain(
-        (await cli(['eval', '--shard', `${k}/2`, '--out', `s${k}`, '--quiet'], p.dir)).code,
+      expect((await cli(['eval', '--shard', `${k}/2`, '--out', `s${k}`, '--quiet'], p.dir)).code).toBe(
+        k === failingShard ? 1 : 0,
       );
     const run = await cli(['merge', 's1/results.json', 's2/results.json', '--out', 'merged'], p.dir);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/merged 2 shard\(s\), 12 cases/);
+    expect(run.stdout).toMatch(/^x\s+FAIL\s+91\.7% \(11\/12\)/m);
+    expect(run.stdout).toContain('datasets/a.jsonl:4 c3: exact-match 0.00');
+    expect(run.stdout).toContain('tracegate: FAILED — failing failure modes: x');
     const merged = JSON.parse(readFileSync(path.join(p.dir, 'merged/results.json'), 'utf8'));
     expect(merged.failure_modes.x).toMatchObject({ cases: 12, passed: 11, failed: 1, verdict: 'fail' });
-    expect(readFileSync(path.join(p.dir, 'merged/junit.xml'), 'utf8').match(/<testcase /g)).toHaveLength(12);
+    const junit = readFileSync(path.join(p.dir, 'merged/junit.xml'), 'utf8');
+    expect(junit.match(/<testcase /g)).toHaveLength(12);
+    expect(junit).toContain('<testsuites name="tracegate" tests="12" failures="1" errors="0" skipped="0"');
+    expect(junit).toMatch(/<testcase name="c3"[^>]*>\s*<failure /);
     p.cleanup();
   });
 });

@@ -60,6 +60,8 @@ test('two promote processes at once on one dataset: no row lost, none duplicated
     'hallucination',
     '--to',
     'datasets/shared.jsonl',
+    // These traces succeeded: their rows cannot fail the hallucination scorers (this test is about locking).
+    '--allow-unverified',
   ];
   const [a, b] = await Promise.all([cli(args('a.jsonl'), dir), cli(args('b.jsonl'), dir)]);
   expect(a.stderr).toBe('');
@@ -102,7 +104,10 @@ test('a stale lock left by a dead process is taken over', async () => {
       time: new Date().toISOString(),
     }),
   );
-  const run = await cli(['promote', '--from', 'a.jsonl', '--label', 'hallucination'], dir);
+  const run = await cli(
+    ['promote', '--from', 'a.jsonl', '--label', 'hallucination', '--allow-unverified'],
+    dir,
+  );
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(

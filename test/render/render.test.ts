@@ -149,7 +149,7 @@ describe('renderTerminalSummary, explicitly', () => {
       baseline: { path: 'b.json', comparable: false, notes: ['scorer json-schema changed version 1 → 2'] },
     });
     const warning = text.indexOf(
-      'Baseline not comparable, regressions were not checked: scorer json-schema changed version 1 → 2',
+      'Baseline not comparable: scorer json-schema changed version 1 → 2 (regressions were not checked)',
     );
     expect(warning).toBeGreaterThan(0);
     expect(warning).toBeLessThan(text.indexOf('Failing cases:'));

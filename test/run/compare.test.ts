@@ -40,21 +40,58 @@ describe('checkComparable', () => {
       { ...fp, scorers: { 'json-schema': '2' } },
       /scorer json-schema changed version 2 → 1/,
     ],
-    [
-      'the judge model changed',
-      { ...fp, judge: { model: 'gpt-4.1', prompt: null } },
-      /judge model changed gpt-4\.1 → none/,
-    ],
-    [
-      'the judge prompt changed',
-      { ...fp, judge: { model: null, prompt: 'sha256:1234' } },
-      /judge prompt changed/,
-    ],
     ['there is no fingerprint', undefined, /no fingerprint/],
   ])('is not comparable when %s', (_name, baseFp, note) => {
     const info = checkComparable(fp, index(baseFp as Fingerprint | undefined));
     expect(info.comparable).toBe(false);
     expect(info.notes.join('\n')).toMatch(note);
+  });
+  const judged: Fingerprint = { ...fp, judge: { model: 'gpt-4.1-mini', prompt: 'factuality-v2' } };
+  it.each([
+    [
+      'the judge model changed',
+      { model: 'gpt-4.1', prompt: 'factuality-v2' },
+      /judge model changed gpt-4\.1 → gpt-4\.1-mini/,
+    ],
+    [
+      'the judge prompt changed',
+      { model: 'gpt-4.1-mini', prompt: 'factuality-v1' },
+      /judge prompt changed factuality-v1 → factuality-v2/,
+    ],
+    ['the baseline had no judge', { model: null, prompt: null }, /judge model changed none → gpt-4\.1-mini/],
+  ])('is not comparable when a judge scores this run and %s', (_name, judge, note) => {
+    const info = checkComparable(judged, index({ ...fp, judge }));
+    expect(info.comparable).toBe(false);
+    expect(info.notes.join('\n')).toMatch(note);
+  });
+  it('ignores judge settings when no judge scores this run (a judge.model in a config without judges)', () => {
+    const info = checkComparable(fp, index({ ...fp, judge: { model: 'gpt-4.1', prompt: 'v1' } }));
+    expect(info).toEqual({ path: 'base.json', comparable: true, notes: [] });
+  });
+  it('says when no case id matched (a baseline from another project) and lists vanished cases', () => {
+    const base = (ids: string[]) => {
+      const idx = indexBaseline('base.json', {
+        fingerprint: fp,
+        cases: ids.map((id) => ({ id, passed: true, status: 'passed', hash: 'h' })),
+      });
+      return idx;
+    };
+    const foreign = base(['x1', 'x2']);
+    foreign.coverage = { matched: 0, missing: ['x1', 'x2'] };
+    const info = checkComparable(fp, foreign);
+    expect(info.comparable).toBe(false);
+    expect(info.notes).toContain(
+      'no case id matched the baseline (2 baseline cases): a baseline from another project or dataset?',
+    );
+    const partial = base(['a', 'gone-1', 'gone-2']);
+    partial.coverage = { matched: 1, missing: ['gone-1', 'gone-2'] };
+    expect(checkComparable(fp, partial)).toEqual({
+      path: 'base.json',
+      comparable: true,
+      notes: ['2 baseline case(s) are in no dataset any more: gone-1, gone-2'],
+      missing_cases: 2,
+      missing_ids: ['gone-1', 'gone-2'],
+    });
   });
   it('indexes cases and pass rates', () => {
     const idx = indexBaseline('b', {

@@ -194,12 +194,14 @@ describe('evaluate', () => {
     // Fixing it again reports the fix.
     const fixed = await evaluate({ cwd: p.dir, baseline: pr.paths.results });
     expect(fixed.results.failure_modes['format-violation'].improvements).toBe(1);
+    expect(fixed.exitCode).toBe(0);
     p.cleanup();
   });
 
   it('reports a baseline from other scorer versions as not comparable instead of comparing', async () => {
     const p = project();
     const main = await evaluate({ cwd: p.dir, out: 'main-out' });
+    expect(main.exitCode).toBe(0);
     const base = readResults(main.paths.results);
     base.fingerprint.scorers['exact-match'] = '0';
     const { writeFileSync } = await import('node:fs');
@@ -300,6 +302,11 @@ describe('evaluate', () => {
     const p = project();
     const outcome = await evaluate({ cwd: p.dir, filters: ['failure_mode=hallucination'] });
     expect(Object.keys(outcome.results.failure_modes)).toEqual(['hallucination']);
+    expect(outcome.results.failure_modes.hallucination).toMatchObject({ cases: 2, passed: 2 });
+    expect(outcome.exitCode).toBe(0);
+    await expect(evaluate({ cwd: p.dir, filters: ['failure_mode=halucination'] })).rejects.toThrow(
+      /--filter failure_mode=halucination matched nothing; values present: format-violation, hallucination/,
+    );
     p.cleanup();
   });
 });

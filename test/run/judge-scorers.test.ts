@@ -24,9 +24,10 @@ describe('judge scorers (autoevals LLM scorers)', () => {
   });
   afterAll(() => server.close());
 
-  function project() {
+  function project(extra: Record<string, unknown> = {}) {
     return makeTempProject({
       'tracegate.config.json': {
+        ...extra,
         task: 'replay',
         judge: { model: 'judge-model-2026-01', prompt_version: 'factuality-v1', base_url: server.url },
         failure_modes: {
@@ -64,7 +65,7 @@ describe('judge scorers (autoevals LLM scorers)', () => {
     p.cleanup();
   });
 
-  it('skips judge scorers without a key: the mode is skipped, not passed, and no request is made', async () => {
+  it('skips judge scorers without a key: not checked fails the gate by default, and no request is made', async () => {
     const p = project();
     const saved = process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_API_KEY;
@@ -76,8 +77,27 @@ describe('judge scorers (autoevals LLM scorers)', () => {
       cases: 2,
       skipped: 2,
       passed: 0,
+      verdict: 'fail',
+      reasons: ['not checked: no case could be scored — judge skipped: no judge API key (2)'],
+      skip_reasons: { 'judge skipped: no judge API key': 2 },
+    });
+    expect(outcome.exitCode).toBe(1);
+    p.cleanup();
+  });
+
+  it('with on_skipped: "warn" the mode is skipped, not passed, and the run passes saying so', async () => {
+    const p = project({ on_skipped: 'warn' });
+    const saved = process.env.OPENAI_API_KEY;
+    delete process.env.OPENAI_API_KEY;
+    const outcome = await evaluate({ cwd: p.dir });
+    if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
+    expect(outcome.results.failure_modes.hallucination).toMatchObject({
+      cases: 2,
+      skipped: 2,
+      passed: 0,
       verdict: 'skipped',
     });
+    expect(outcome.results.gate).toMatchObject({ on_skipped: 'warn', reasons: [] });
     expect(outcome.exitCode).toBe(0);
     p.cleanup();
   });

@@ -122,11 +122,39 @@ describe('constraints', () => {
       reason: /matched "As an AI"/,
     },
     {
-      name: 'an invalid pattern is a failed check, not a crash',
+      name: 'an invalid pattern in the case is a failed case naming the key, not a crash',
       output: answer('x'),
+      caseConstraints: { must_not_match: ['(unclosed'] },
+      score: 0,
+      reason:
+        /^invalid constraints: expected\.constraints\.must_not_match\.0: pattern "\(unclosed" does not compile as a JavaScript regular expression: .*write "\/pattern\/flags"/,
+    },
+    {
+      name: "PCRE's leading (?i) is translated to the i flag",
+      output: answer('As an AI language model, I cannot.'),
       caseConstraints: { must_not_match: ['(?i)as an ai'] },
       score: 0,
-      reason: /must_not_match \(\?i\)as an ai: invalid pattern/,
+      reason: /must_not_match \(\?i\)as an ai: matched "As an AI"/,
+    },
+    {
+      name: '(?is) combined with /…/ flags',
+      output: answer('Refund\nPOLICY'),
+      caseConstraints: { must_match: ['(?is)refund.policy'] },
+      score: 1,
+    },
+    {
+      name: 'an inline modifier mid-pattern is rejected with the JavaScript form',
+      output: answer('x'),
+      caseConstraints: { must_match: ['refund (?i:policy)'] },
+      score: 0,
+      reason: /inline modifier \(\?i:, .*"\/refund \(\?:policy\)\/i"/,
+    },
+    {
+      name: 'an inline flag JavaScript lacks is rejected',
+      output: answer('x'),
+      caseConstraints: { must_match: ['(?x) refund # comment'] },
+      score: 0,
+      reason: /inline flag\(s\) \(\?x\), which JavaScript does not have/,
     },
     {
       name: 'required JSON fields',
@@ -194,6 +222,32 @@ describe('constraints', () => {
       score === null ? null : Number(score.toFixed(6)),
     );
     if (reason) expect(result.metadata?.reason).toMatch(reason);
+  });
+});
+
+describe('constraints patterns are checked when the config is read', () => {
+  it.each([
+    [{ must_match: ['ok', '(unclosed'] }, ['must_match', 1], /pattern "\(unclosed" does not compile/],
+    [
+      { must_not_match: ['/a+/q'] },
+      ['must_not_match', 0],
+      /does not compile as a JavaScript regular expression/,
+    ],
+    [{ must_match: ['(?i:refund)'] }, ['must_match', 0], /"\/\(\?:refund\)\/i"/],
+  ])('%j fails option parsing at %j', (options, pathWanted, message) => {
+    const parsed = constraints.options.safeParse(options);
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error!.issues[0];
+    expect(issue.path).toEqual(pathWanted);
+    expect(issue.message).toMatch(message);
+  });
+
+  it('a valid (?i) pattern is accepted and translated', async () => {
+    expect(constraints.options.safeParse({ must_match: ['(?i)^refund'] }).success).toBe(true);
+    const result = await makeScorer(constraints, { must_match: ['(?i)^refund'] })({
+      output: answer('REFUND ok'),
+    });
+    expect(result.score).toBe(1);
   });
 });
 

@@ -87,9 +87,10 @@ describe('citation-grounding', () => {
     },
     {
       name: 'citation to an unretrieved document',
+      // Scored per sentence since version 2: the one sentence cites an id the run did not retrieve.
       output: '{"answer":"30 days.","citations":["kb-1","kb-9"]}',
       retrieved: RETRIEVED,
-      score: 0.5,
+      score: 0,
       reason: /cites kb-9, not retrieved in this run \(retrieved: kb-1, kb-2\)/,
     },
     {
@@ -144,6 +145,80 @@ describe('citation-grounding', () => {
       score: 1,
     },
   ];
+  // The cited chunk must support the sentence that cites it (version 2).
+  cases.push(
+    {
+      name: 'the cited chunk supports the sentence',
+      output: { answer: 'The Pro plan costs $12 per user per month [kb-2].' },
+      retrieved: RETRIEVED,
+      score: 1,
+    },
+    {
+      name: 'an answer that cites the retrieved chunk but says something else is unsupported',
+      output: { answer: 'The Pro plan costs $15 per user per month [kb-2].' },
+      retrieved: RETRIEVED,
+      score: 0,
+      reason:
+        /^unsupported: "The Pro plan costs \$15 per user per month\." — "\$15" not in the cited kb-2 nor any retrieved chunk$/,
+    },
+    {
+      name: 'mis-cited: another retrieved chunk supports the sentence',
+      output: { answer: 'Refunds are available within 30 days for annual plans [kb-2].' },
+      retrieved: RETRIEVED,
+      score: 0,
+      reason: /^mis-cited: .* cites kb-2, which lacks .*; kb-1 supports it$/,
+    },
+    {
+      name: 'per sentence: one supported, one mis-cited',
+      output: {
+        answer:
+          'The Team plan costs $20 per user per month [kb-2]. Refunds are available within 30 days [kb-2].',
+      },
+      retrieved: RETRIEVED,
+      score: 0.5,
+      reason: /^mis-cited: "Refunds are available within 30 days\."/,
+    },
+    {
+      name: 'a marker after the full stop belongs to the sentence before it',
+      output: { answer: 'The Team plan costs $20 per user per month. [kb-2]' },
+      retrieved: RETRIEVED,
+      score: 1,
+    },
+    {
+      name: 'ids in the citations field cite for every sentence without a marker',
+      output: { answer: 'Annual plans can be refunded. It takes 30 days.', citations: ['kb-1'] },
+      retrieved: RETRIEVED,
+      score: 1,
+    },
+    {
+      name: 'check_support: false only checks that the cited id was retrieved (version 1)',
+      output: { answer: 'The Pro plan costs $15 per user per month [kb-2].' },
+      retrieved: RETRIEVED,
+      options: { check_support: false },
+      score: 1,
+    },
+  );
+
+  it('reports each sentence with its verdict', async () => {
+    const result = await makeScorer(citationGrounding)({
+      output: {
+        answer: 'The Team plan costs $20 per user per month [kb-2]. Pro costs $99 [kb-2]. See [kb-9].',
+      },
+      retrieved: RETRIEVED as never,
+    });
+    expect(result.metadata?.sentences).toEqual([
+      { text: 'The Team plan costs $20 per user per month.', cited: ['kb-2'], verdict: 'supported' },
+      {
+        text: 'Pro costs $99.',
+        cited: ['kb-2'],
+        verdict: 'unsupported',
+        unsupported: [{ text: '$99', kind: 'money' }],
+      },
+      { text: 'See.', cited: ['kb-9'], verdict: 'not-retrieved', not_retrieved: ['kb-9'] },
+    ]);
+    expect(result.score).toBeCloseTo(1 / 3, 10);
+  });
+
   it.each(cases)('$name', async ({ output, retrieved, options, score, reason }) => {
     const result = await makeScorer(citationGrounding, options)({ output, retrieved: retrieved as never });
     expect(result.score).toBe(score);

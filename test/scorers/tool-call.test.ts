@@ -8,6 +8,8 @@ describe('tool-call', () => {
   const cases: Array<{
     name: string;
     expected?: Call[];
+    /** The row's `expected.order`. */
+    order?: string;
     calls: Call[];
     options?: Record<string, unknown>;
     tools?: unknown;
@@ -213,14 +215,166 @@ describe('tool-call', () => {
       score: 0,
       reason: /ping\/x is not allowed/,
     },
+    // Several calls: matched one to one, optimally, as a set; the number of calls counts.
+    {
+      name: 'several calls to one tool are matched optimally, not greedily in order',
+      expected: [
+        { name: 'add_seats', arguments: { quantity: 1 } },
+        { name: 'add_seats', arguments: { quantity: 1, plan: 'pro' } },
+      ],
+      calls: [
+        { name: 'add_seats', arguments: '{"quantity":1,"plan":"pro"}' },
+        { name: 'add_seats', arguments: '{"quantity":1}' },
+      ],
+      options: { match: 'exact' },
+      score: 1,
+    },
+    {
+      name: 'parallel calls in reversed order pass (a set by default)',
+      expected: [
+        { name: 'lookup_order', arguments: { order_id: 'ORD-10001' } },
+        { name: 'create_ticket', arguments: { priority: 'urgent' } },
+      ],
+      calls: [
+        { name: 'create_ticket', arguments: '{"priority":"urgent","summary":"late"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+      ],
+      score: 1,
+    },
+    {
+      name: 'reversed order fails with order: strict',
+      expected: [
+        { name: 'lookup_order', arguments: { order_id: 'ORD-10001' } },
+        { name: 'create_ticket', arguments: { priority: 'urgent' } },
+      ],
+      calls: [
+        { name: 'create_ticket', arguments: '{"priority":"urgent","summary":"late"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+      ],
+      options: { order: 'strict' },
+      score: 0,
+      reason: /not called in the expected order/,
+    },
+    {
+      name: "reversed order fails when the row asks (expected.order: 'strict')",
+      expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
+      order: 'strict',
+      calls: [
+        { name: 'create_ticket', arguments: '{"priority":"urgent","summary":"late"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+      ],
+      score: 0,
+    },
+    {
+      name: 'a duplicated call fails (one expected call, one actual call)',
+      expected: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }],
+      calls: [
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+      ],
+      score: 0,
+      reason: /unexpected extra call #2 to lookup_order \(1 expected/,
+    },
+    {
+      name: 'a duplicated call passes with allow_extra',
+      expected: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }],
+      calls: [
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+      ],
+      options: { allow_extra: true },
+      score: 1,
+    },
+    {
+      name: 'an extra call to another declared tool fails',
+      expected: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }],
+      calls: [
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+        { name: 'create_ticket', arguments: '{"priority":"low","summary":"x"}' },
+      ],
+      score: 0,
+      reason: /unexpected call #2 to create_ticket \(not in expected.tool_calls/,
+    },
+    {
+      name: 'two expected calls, one made: the second is not called once more',
+      expected: [{ name: 'lookup_order' }, { name: 'lookup_order' }],
+      calls: [{ name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' }],
+      score: 0,
+      reason: /lookup_order not called once more/,
+    },
+    // A retried call: the bad call ran, so the row fails unless extras are allowed; then the best call counts.
+    {
+      name: 'a bad call retried with a corrected one fails by default',
+      expected: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }],
+      calls: [
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10002"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+      ],
+      score: 0,
+      reason: /unexpected extra call #1 to lookup_order .*retried/,
+    },
+    {
+      name: 'bad then corrected, allow_extra: the corrected call is the one matched',
+      expected: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }],
+      calls: [
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10002"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+      ],
+      options: { allow_extra: true },
+      score: 1,
+    },
+    {
+      name: 'corrected then bad, allow_extra: the corrected call is still the one matched',
+      expected: [{ name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }],
+      calls: [
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10001"}' },
+        { name: 'lookup_order', arguments: '{"order_id":"ORD-10002"}' },
+      ],
+      options: { allow_extra: true },
+      score: 1,
+    },
+    {
+      name: 'three tries, partial credit: the closest call is scored (3 of 4 checks), not the worst (2 of 4)',
+      expected: [{ name: 'create_ticket', arguments: { priority: 'urgent', summary: 'late' } }],
+      calls: [
+        { name: 'create_ticket', arguments: '{"priority":"low","summary":"other"}' },
+        { name: 'create_ticket', arguments: '{"priority":"urgent","summary":"other"}' },
+        { name: 'create_ticket', arguments: '{"priority":"low","summary":"other"}' },
+      ],
+      options: { allow_extra: true, partial_credit: true },
+      score: 0.75,
+      reason: /create_ticket.summary: expected "late", got "other"/,
+    },
+    // {"$optional": …}: absent, or matching the inner expectation.
+    {
+      name: '$optional argument omitted',
+      expected: [{ name: 'add_seats', arguments: { quantity: 2, plan: { $optional: 'pro' } } }],
+      calls: [{ name: 'add_seats', arguments: '{"quantity":2}' }],
+      score: 1,
+    },
+    {
+      name: '$optional argument given and matching (a matcher inside)',
+      expected: [
+        { name: 'add_seats', arguments: { quantity: 2, plan: { $optional: { $oneOf: ['pro', 'team'] } } } },
+      ],
+      calls: [{ name: 'add_seats', arguments: '{"quantity":2,"plan":"team"}' }],
+      score: 1,
+    },
+    {
+      name: '$optional argument given with a wrong value',
+      expected: [{ name: 'add_seats', arguments: { quantity: 2, plan: { $optional: 'pro' } } }],
+      calls: [{ name: 'add_seats', arguments: '{"quantity":2,"plan":"free"}' }],
+      score: 0,
+      reason: /add_seats.plan: expected "pro", got "free"/,
+    },
   ];
 
-  it.each(cases)('$name', async ({ expected, calls, options, tools, score, reason }) => {
+  it.each(cases)('$name', async ({ expected, order, calls, options, tools, score, reason }) => {
     const result = await makeScorer(
       toolCall,
       options,
     )({
-      expected: expected ? { tool_calls: expected } : undefined,
+      expected: expected ? { tool_calls: expected, ...(order ? { order } : {}) } : undefined,
       toolCalls: calls,
       context: tools === null ? {} : { tools: tools ?? TOOLS },
     });
@@ -254,6 +408,7 @@ describe('tool-sequence', () => {
   const cases: Array<{
     name: string;
     expected: Call[];
+    order?: string;
     calls: Call[];
     options?: Record<string, unknown>;
     score: number;
@@ -269,30 +424,72 @@ describe('tool-sequence', () => {
       name: 'out of order',
       expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
       calls: [ticket, lookup],
+      options: { order: 'strict' },
       score: 0.5,
       reason:
-        /create_ticket not called in order — expected lookup_order → create_ticket, got create_ticket → lookup_order/,
+        /^create_ticket not called in order; unexpected extra call\(s\): create_ticket .* — expected lookup_order → create_ticket, got create_ticket → lookup_order$/,
     },
     {
-      name: 'out of order is fine as a set',
+      name: "out of order with the old spelling order: 'ordered'",
       expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
       calls: [ticket, lookup],
-      options: { order: 'set' },
+      options: { order: 'ordered' },
+      score: 0.5,
+    },
+    {
+      name: "out of order when the row asks (expected.order: 'strict')",
+      expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
+      order: 'strict',
+      calls: [ticket, lookup],
+      score: 0.5,
+    },
+    {
+      name: 'out of order is fine by default (a set)',
+      expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
+      calls: [ticket, lookup],
       score: 1,
     },
     {
-      name: 'extra call allowed',
+      name: "the row's expected.order: 'any' wins over order: strict",
       expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
-      calls: [lookup, search, ticket],
+      order: 'any',
+      calls: [ticket, lookup],
+      options: { order: 'strict' },
       score: 1,
     },
     {
-      name: 'extra call not allowed',
+      name: 'extra call allowed with allow_extra',
       expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
       calls: [lookup, search, ticket],
-      options: { allow_extra: false },
+      options: { allow_extra: true, order: 'strict' },
+      score: 1,
+    },
+    {
+      name: 'extra call fails by default',
+      expected: [{ name: 'lookup_order' }, { name: 'create_ticket' }],
+      calls: [lookup, search, ticket],
       score: 2 / 3,
       reason: /unexpected extra call\(s\): search_kb/,
+    },
+    {
+      name: 'a duplicated call fails by default',
+      expected: [{ name: 'lookup_order' }],
+      calls: [lookup, lookup],
+      score: 0.5,
+      reason: /unexpected extra call\(s\): lookup_order/,
+    },
+    {
+      name: 'set: the call that fits only the stricter expectation goes to it (optimal, not first-fit)',
+      expected: [{ name: 'lookup_order' }, { name: 'lookup_order', arguments: { order_id: 'ORD-10001' } }],
+      calls: [lookup, { name: 'lookup_order', arguments: '{"order_id":"ORD-10002"}' }],
+      score: 1,
+    },
+    {
+      name: 'strict: an early near-miss does not block the later match (longest ordered matching)',
+      expected: [{ name: 'lookup_order' }, { name: 'create_ticket', arguments: { priority: 'urgent' } }],
+      calls: [{ name: 'create_ticket', arguments: '{"priority":"low","summary":"x"}' }, lookup, ticket],
+      options: { order: 'strict', allow_extra: true },
+      score: 1,
     },
     {
       name: 'missing call',
@@ -322,11 +519,11 @@ describe('tool-sequence', () => {
     },
   ];
 
-  it.each(cases)('$name', async ({ expected, calls, options, score, reason }) => {
+  it.each(cases)('$name', async ({ expected, order, calls, options, score, reason }) => {
     const result = await makeScorer(
       toolSequence,
       options,
-    )({ expected: { tool_calls: expected }, toolCalls: calls });
+    )({ expected: { tool_calls: expected, ...(order ? { order } : {}) }, toolCalls: calls });
     expect(result.score).toBeCloseTo(score, 10);
     if (reason) expect(result.metadata?.reason).toMatch(reason);
   });

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GitData } from './github-git-data.js';
 
 /** A stored issue comment, as the REST API returns it (the fields the action reads, plus ids). */
 export interface FakeComment {
@@ -46,6 +47,8 @@ export class GitHubServer {
   private server?: Server;
   private readonly login: string;
   private readonly tokens: string[];
+  /** Repositories' git data (blobs, trees, commits, refs) and pull requests: see github-git-data.ts. */
+  readonly git = new GitData();
 
   constructor(private readonly options: GitHubServerOptions = {}) {
     this.login = options.login ?? 'tracegate-bot';
@@ -87,7 +90,8 @@ export class GitHubServer {
 
   /**
    * Declare a pull request (`owner/repo#n`) with its head commit and head repository (`null`: the fork was
-   * deleted), answered by `GET /repos/{owner}/{repo}/pulls/{n}`. Undeclared pull requests answer 404.
+   * deleted), answered by `GET /repos/{owner}/{repo}/pulls/{n}`. Others go to the git data API's pulls
+   * (404 when it does not know the repository).
    */
   setPull(issue: string, head: { sha: string; repo: string | null }): void {
     this.pulls.set(issue, head);
@@ -122,9 +126,8 @@ export class GitHubServer {
       return send(res, 200, { login: this.login, id: 1, type: 'Bot' });
     }
     let m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname);
-    if (m && req.method === 'GET') {
-      const pull = this.pulls.get(`${m[1]}/${m[2]}#${m[3]}`);
-      if (!pull) return send(res, 404, { message: 'Not Found' });
+    const pull = m && req.method === 'GET' ? this.pulls.get(`${m[1]}/${m[2]}#${m[3]}`) : undefined;
+    if (m && pull) {
       const repo = pull.repo
         ? { full_name: pull.repo, name: pull.repo.split('/')[1], owner: { login: pull.repo.split('/')[0] } }
         : null;
@@ -135,6 +138,7 @@ export class GitHubServer {
         base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${m[1]}/${m[2]}` } },
       });
     }
+    if (await this.git.handle(req, res, url, this.login)) return;
     m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (m) {
       const issue = `${m[1]}/${m[2]}#${m[3]}`;

@@ -4,6 +4,7 @@ import { renderTerminalSummary } from '../../report/terminal.js';
 import { createProgress } from '../../run/progress.js';
 import { collect, positiveInt } from '../options.js';
 import type { CliState } from './index.js';
+import { terminalSafe } from '../../braintrust/terminal-safe.js';
 
 /** `tracegate eval`: run the datasets against the task, gate, write results.json, report.md, junit.xml. */
 export function registerEvalCommand(program: Command, state: CliState): void {
@@ -33,7 +34,22 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         'never',
       ]),
     )
+    .addOption(
+      new Option(
+        '--on-skipped <what>',
+        'what a case no scorer could check (e.g. a judge without a key) does: fail the gate (default) or warn',
+      ).choices(['fail', 'warn']),
+    )
+    .option('--allow-empty', 'let a run that selects no case pass (default: exit 2)')
     .option('--origin-url-template <template>', 'link to origin spans, e.g. https://viewer/{object_id}/{id}')
+    .option(
+      '--braintrust-experiment [name]',
+      "log the run as a Braintrust experiment (needs BRAINTRUST_API_KEY); without --baseline, the baseline is the base branch's latest experiment",
+    )
+    .option(
+      '--base-branch <branch>',
+      'with --braintrust-experiment: the branch PRs merge into (default GITHUB_BASE_REF, else main)',
+    )
     .option('--json', 'print the results summary as JSON instead of the table')
     .option('--quiet', 'no progress output')
     .action(async (opts) => {
@@ -49,7 +65,12 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         shard: opts.shard,
         filters: opts.filter,
         failOn: opts.failOn,
+        onSkipped: opts.onSkipped,
+        allowEmpty: opts.allowEmpty,
         originUrlTemplate: opts.originUrlTemplate,
+        braintrustExperiment: opts.braintrustExperiment,
+        baseBranch: opts.baseBranch,
+        onNote: (m) => process.stderr.write(`braintrust: ${terminalSafe(m)}\n`),
         progress: opts.json || opts.quiet ? undefined : (total) => createProgress(total),
       });
       if (opts.json) {
@@ -61,6 +82,8 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         process.stdout.write(
           `results: ${outcome.paths.results}\nreport:  ${outcome.paths.report}\njunit:   ${outcome.paths.junit}\n`,
         );
+        const experiment = outcome.results.braintrust_experiment;
+        if (experiment) process.stdout.write(terminalSafe(`experiment: ${experiment.url}`) + '\n');
       }
       state.exitCode = outcome.exitCode;
     });

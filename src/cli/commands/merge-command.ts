@@ -10,16 +10,28 @@ export function registerMergeCommand(program: Command, state: CliState): void {
     .description('merge the results.json files of shards into one results.json, report.md and junit.xml')
     .argument('<results...>', 'results.json files (or globs) of the shards')
     .option('--out <dir>', 'output directory', '.tracegate')
+    .option('--config <file>', 'config file for fail_on, on_skipped, allow_empty (default: found upward)')
     .addOption(
-      new Option('--fail-on <what>', 'what fails the gate')
-        .choices(['regression', 'threshold', 'both', 'never'])
-        .default('both'),
+      new Option(
+        '--fail-on <what>',
+        "what fails the gate (default: the config's fail_on, else both)",
+      ).choices(['regression', 'threshold', 'both', 'never']),
     )
+    .addOption(
+      new Option(
+        '--on-skipped <what>',
+        "what a case no scorer could check does (default: the config's on_skipped, else fail)",
+      ).choices(['fail', 'warn']),
+    )
+    .option('--allow-empty', 'let a merged run with no case pass')
     .action(async (files: string[], opts) => {
       const { results, paths } = await mergeResultFiles(files, {
         cwd: process.cwd(),
         out: opts.out,
+        config: opts.config,
         failOn: opts.failOn,
+        onSkipped: opts.onSkipped,
+        allowEmpty: opts.allowEmpty,
       });
       process.stdout.write(renderTerminalSummary(results));
       process.stdout.write(

@@ -6,7 +6,10 @@ import { TRACE_FORMATS } from '../../traces/trace.js';
 import { promoteTraces, type PromoteOptions } from '../../promote/promote.js';
 import { REPRESENTATIVE_POLICIES } from '../../promote/cluster.js';
 import { parseScrubPattern } from '../../promote/scrub.js';
+import { loadConfig } from '../../config/load-config.js';
+import { verificationResolver } from '../../review/verify-row.js';
 import type { CliState } from './index.js';
+import { parseScoreFilter, type ScoreFilter } from '../../braintrust/btql.js';
 
 /** The most skipped records listed one by one; the count is always printed. */
 const MAX_LISTED = 20;
@@ -33,6 +36,25 @@ export function addSourceOptions(command: Command): Command {
       positiveInt('--window'),
     )
     .option('--since <iso>', 'with --from braintrust:PROJECT: only rows created at or after this time')
+    .option('--until <iso>', 'with --from braintrust:PROJECT: only rows created before this time')
+    .option(
+      '--score <NAME OP N>',
+      'with --from braintrust:PROJECT: only rows whose score meets it, e.g. "Factuality<0.5" (repeatable; in BTQL)',
+      collect,
+      [],
+    )
+    .option(
+      '--feedback <NAME[OP N]>',
+      'with --from braintrust:PROJECT: only rows with this user feedback score, "thumbs" = 0 by default (repeatable; in BTQL)',
+      collect,
+      [],
+    )
+    .option(
+      '--with-tag <tag>',
+      'with --from braintrust:PROJECT: only rows carrying this tag (repeatable; in BTQL)',
+      collect,
+      [],
+    )
     .option(
       '--limit <n>',
       'with --from braintrust:PROJECT: fetch at most N rows (spans)',
@@ -41,13 +63,29 @@ export function addSourceOptions(command: Command): Command {
 }
 
 /** The Braintrust fetch settings from the source options (key and URL come from the environment). */
-export function braintrustSourceOptions(opts: { since?: string; limit?: number; json?: boolean }): {
+export function braintrustSourceOptions(opts: {
   since?: string;
+  until?: string;
+  score?: string[];
+  feedback?: string[];
+  withTag?: string[];
+  limit?: number;
+  json?: boolean;
+}): {
+  since?: string;
+  until?: string;
+  filters?: { scores?: ScoreFilter[]; feedback?: ScoreFilter[]; tags?: string[] };
   limit?: number;
   onRetry?: (message: string) => void;
 } {
   return {
     since: opts.since,
+    until: opts.until,
+    filters: {
+      scores: (opts.score ?? []).map((s) => parseScoreFilter(s, '--score', false)),
+      feedback: (opts.feedback ?? []).map((s) => parseScoreFilter(s, '--feedback', true)),
+      tags: opts.withTag ?? [],
+    },
     limit: opts.limit,
     onRetry: opts.json ? undefined : (m) => process.stderr.write(`braintrust: ${m}\n`),
   };
@@ -112,8 +150,14 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
     .option('--expected <json>', 'an expected value (JSON) for every row, e.g. the reviewed correct answer')
     .option('--tag <tag>', 'tag every row (repeatable)', collect, [])
     .option('--origin-url-template <template>', 'origin.url, e.g. https://viewer/{object_id}/{id}')
+    .option('--config <file>', 'tracegate config whose scorers verify each row')
+    .option(
+      '--allow-unverified',
+      "write rows even when their mode's blocking scorers pass the recorded output (metadata.verified: false)",
+    )
     .option('--json', 'print the outcome as JSON')
     .action(async (opts) => {
+      const { config, dir } = await loadConfig(process.cwd(), opts.config);
       let expected: unknown;
       if (opts.expected !== undefined) {
         try {
@@ -144,11 +188,15 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         originUrlTemplate: opts.originUrlTemplate,
         assembler: opts.window ? { idleRecords: opts.window } : undefined,
         onSkip: opts.json ? undefined : skips.onSkip,
+        verifyWith: verificationResolver(config, dir),
+        allowUnverified: !!opts.allowUnverified,
       };
       const outcome = await promoteTraces(options);
+      // A refused row is a check that failed: exit 1, after writing the rows that proved themselves.
+      const refused = outcome.unverified.length ? 1 : 0;
       if (opts.json) {
         process.stdout.write(JSON.stringify(summary(outcome), null, 2) + '\n');
-        state.exitCode = 0;
+        state.exitCode = refused;
         return;
       }
       const s = outcome.stats;
@@ -176,12 +224,18 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         );
       }
       for (const d of outcome.duplicates.slice(0, MAX_LISTED)) out.push(`  unchanged: ${d.reason}`);
+      for (const u of outcome.unverified.slice(0, MAX_LISTED))
+        out.push(`  refused (${u.basis}): ${u.reason}`);
+      if (outcome.unverified.length)
+        process.stderr.write(
+          `tracegate: ${outcome.unverified.length} row(s) refused: their scorers pass the recorded failing output (see above).\n`,
+        );
       if (opts.dryRun) {
         for (const w of outcome.written)
           for (const r of w.rows) process.stdout.write(stableStringify(r) + '\n');
         process.stderr.write(out.join('\n') + '\n(dry run: nothing written)\n');
       } else process.stdout.write(out.join('\n') + '\n');
-      state.exitCode = 0;
+      state.exitCode = refused;
     });
 }
 
@@ -195,5 +249,6 @@ function summary(outcome: Awaited<ReturnType<typeof promoteTraces>>) {
     written: outcome.written.map((w) => ({ file: w.file, ids: w.rows.map((r) => r.id) })),
     rows: outcome.written.flatMap((w) => w.rows),
     duplicates: outcome.duplicates,
+    unverified: outcome.unverified,
   };
 }

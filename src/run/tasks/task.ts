@@ -80,6 +80,7 @@ export class LazyAbortContext implements TaskCallContext {
   private controller: AbortController | undefined;
   private reason: unknown;
   private aborted = false;
+  private listener: ((reason: unknown) => void) | undefined;
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -90,8 +91,19 @@ export class LazyAbortContext implements TaskCallContext {
   }
 
   abort(reason: unknown): void {
+    if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
     this.controller?.abort(reason);
+    this.listener?.(reason);
+  }
+
+  /**
+   * Call `listener` when the call is aborted, without creating an AbortController (for tasks that forward
+   * the abort elsewhere, e.g. to a worker thread). One listener; a later call replaces it.
+   */
+  onAbort(listener: (reason: unknown) => void): void {
+    if (this.aborted) listener(this.reason);
+    else this.listener = listener;
   }
 }
