@@ -9,5 +9,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: { ignoreCodes: ['TS151001'] } }],
   },
   testTimeout: 30000,
+  // The CLI tests run bin/ → lib/: rebuild lib/ first when it is older than the sources.
+  globalSetup: '<rootDir>/test/global-setup.js',
   reporters: ['default', '<rootDir>/test/reporters/plain-summary.js'],
 };

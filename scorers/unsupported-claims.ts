@@ -31,7 +31,7 @@ const options = z
      */
     sources: z.array(z.enum(['retrieved', 'input'])).default(['retrieved']),
     /**
-     * Terms and comparisons (content words the sources lack) fail the answer only when they are at least this
+     * Terms and comparisons (content words the sources lack) fail the answer only when they are more than this
      * share of its terms: one new word in a paraphrase or a summary is tolerated, a short answer built on a word
      * the sources never use is not. 0 = every such word counts; 1 = only when none of the terms is supported.
      */

@@ -14,7 +14,8 @@ import { parseShard, shardOf } from './run/shard.js';
 import { compileCaseFilters, FilterCoverage } from './run/case-filter.js';
 import { execFileSync } from 'node:child_process';
 import { runEvaluation } from './run-evaluation.js';
-import { UsageError } from './errors.js';
+import { environmentError, UsageError } from './errors.js';
+import { clearStaleOutputs } from './output/stale-outputs.js';
 import {
   createRedactor,
   redactError,
@@ -22,7 +23,6 @@ import {
   secretsFromEnvironment,
   type Redactor,
 } from './util/redact.js';
-import { addLinkToResultsFile, startExperimentRun } from './braintrust/experiment.js';
 import { resolveProject } from './braintrust/settings.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { writeAtomic as writeFileAtomic } from './output/write-atomic.js';
@@ -129,6 +129,10 @@ async function evaluateOnce(
 
   // The baseline is read first so that the scan below can tell which of its cases vanished.
   const baseline = options.baseline ? await readBaseline(path.resolve(cwd, options.baseline)) : undefined;
+  // Then the previous outputs go (the baseline may be the previous results.json in the output directory):
+  // a run that fails from here on (a bad dataset, a task that cannot start) must not leave an older
+  // results.json, perhaps `passed: true`, looking like its own.
+  clearStaleOutputs(settings.out);
   const baselineMatched = new Set<string>();
   // The scan sees every valid row once: note what an empty selection, a vanished mode or a vanished
   // baseline case must be explained with, at no extra pass over the files.
@@ -144,9 +148,9 @@ async function evaluateOnce(
     return !shard || shardOf(c.id, shard.total) === shard.index;
   };
 
-  // Datasets resolve against the working directory; task and scorer paths against the config's directory.
+  // Datasets resolve against the working directory; the config's task and scorer paths against its directory.
   const files = await findDatasetFiles(settings.datasets, cwd);
-  const scan = await scanDatasets(files, cwd, observeAndSelect);
+  const scan = await scanDatasets(files, cwd, observeAndSelect, { maxLineBytes: config.max_line_bytes });
   if (scan.selected === 0 && !policy.allowEmpty)
     throw new UsageError('Nothing to test: no case was selected, so the gate cannot pass.', [
       ...explainEmptySelection(scan, filtered, coverage, options.shard),
@@ -192,8 +196,10 @@ async function evaluateOnce(
       `--braintrust-experiment with --shard ${options.shard}: one experiment holds one whole run, and a shard is part of one.`,
       ['Log the experiment from an unsharded run (e.g. on the base branch), or drop --shard.'],
     );
-  const experiment = options.braintrustExperiment
-    ? await startExperimentRun({
+  // The Braintrust SDK loads only for a run that asked for it: a plain eval starts without it.
+  const experiments = options.braintrustExperiment ? await import('./braintrust/experiment.js') : undefined;
+  const experiment = experiments
+    ? await experiments.startExperimentRun({
         cwd,
         project: resolveProject(undefined, config.braintrust?.project),
         name: typeof options.braintrustExperiment === 'string' ? options.braintrustExperiment : undefined,
@@ -203,11 +209,13 @@ async function evaluateOnce(
         onNote: options.onNote,
       })
     : undefined;
-  const created = await createTask(settings.task, configDir);
+  // A task given on the command line (or as the action's input) is relative to the working directory, as
+  // any path typed in a shell is; the config's task is relative to the config file.
+  const created = await createTask(settings.task, options.task ? cwd : configDir);
   const task = experiment ? experiment.wrapTask(created) : created;
 
   async function* selectedBatches() {
-    for await (const batch of readCaseBatches(files, cwd)) {
+    for await (const batch of readCaseBatches(files, cwd, { maxLineBytes: config.max_line_bytes })) {
       const kept = shard || filter ? batch.filter((loaded) => select(loaded.case, loaded.dataset)) : batch;
       if (kept.length) yield kept;
     }
@@ -250,12 +258,12 @@ async function evaluateOnce(
     started,
     redact: secrets.redact,
   });
-  if (experiment) {
+  if (experiment && experiments) {
     const link = await experiment.finish(outcome.paths.results, files);
     outcome.results.braintrust_experiment = link;
     await writeFileAtomic(
       outcome.paths.results,
-      secrets.redact(await addLinkToResultsFile(outcome.paths.results, link)),
+      secrets.redact(await experiments.addLinkToResultsFile(outcome.paths.results, link)),
     );
     await writeFileAtomic(outcome.paths.report, secrets.redact(renderMarkdownReport(outcome.results)));
   }
@@ -317,9 +325,15 @@ export async function readBaseline(file: string): Promise<BaselineIndex> {
     throw new UsageError(`Baseline not found: ${file}`, [
       'Pass the results.json saved by a run on main, or omit --baseline.',
     ]);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw environmentError(error, 'read the baseline', file);
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, 'utf8'));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new UsageError(`Baseline ${file} is not valid JSON: ${(error as Error).message}`);
   }

@@ -12,12 +12,16 @@ import { checkComparable, classifyCase, type BaselineIndex } from './run/compare
 import { decideRun, gatePolicy, type FailOn, type OnSkipped } from './run/gate.js';
 import { buildOriginUrl, type OriginLinkSettings } from './run/origin-url.js';
 import { silentProgress, type Progress } from './run/progress.js';
-import type { Fingerprint, Results } from './run/results.js';
+import type { CaseResult, Fingerprint, Results } from './run/results.js';
 import { renderMarkdownReport } from './report/markdown.js';
+import { escapeMarkdown } from './report/escape.js';
 import { JunitWriter } from './output/junit-writer.js';
-import { writeAtomic } from './output/write-atomic.js';
+import { writeAtomicSync } from './output/write-atomic.js';
 import { noRedaction, type Redactor } from './util/redact.js';
 import { redactCaseResult } from './run/redact-case.js';
+import { clearStaleOutputs } from './output/stale-outputs.js';
+import { onProcessEnd } from './output/process-end.js';
+import { UsageError } from './errors.js';
 
 /** Everything one run needs once config, datasets, task and scorers are resolved. */
 export interface RunEvaluationInput {
@@ -60,19 +64,25 @@ export interface RunEvaluationOutcome {
   /** 0 when the gate passed, 1 when it failed. */
   exitCode: 0 | 1;
   /** The run's redactor, for whoever prints about it. */
-  redact: Redactor;
+  redact?: Redactor;
 }
 
 /**
  * The run itself: every case through the task and its failure mode's scorers with bounded concurrency,
  * classified against the baseline, folded into per-mode aggregates and streamed to results.json and
  * junit.xml as it goes; then the gate, and report.md. Memory holds aggregates and notable cases only.
+ *
+ * A run that does not finish still writes what it has, marked `interrupted: true` with `passed: false`:
+ * when it throws (a full disk, a task that cannot start), and when the process ends under it (a signal,
+ * a task or scorer calling process.exit), from a synchronous `exit` handler. The previous run's outputs
+ * are removed first, so none of them can pass for this run's.
  */
 export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvaluationOutcome> {
   const startedAt = input.startedAt ?? new Date();
   const started = input.started ?? performance.now();
   const baselineInfo = input.baseline ? checkComparable(input.fingerprint, input.baseline) : null;
   const compareWith = baselineInfo?.comparable ? input.baseline : undefined;
+  clearStaleOutputs(input.out);
   const redact = input.redact ?? noRedaction;
   const writer = await ResultsWriter.open(input.out, undefined, redact);
   const junit = new JunitWriter(input.out, redact);
@@ -93,88 +103,196 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     deadlines,
   };
   const batches = Array.isArray(input.cases) ? oneBatch(input.cases) : input.cases;
+  const paths = {
+    results: path.join(input.out, 'results.json'),
+    report: path.join(input.out, 'report.md'),
+    junit: path.join(input.out, 'junit.xml'),
+    out: input.out,
+  };
 
+  /** Aggregates, gate, and every output file, synchronously (it also runs from an `exit` handler). */
+  const finish = (interruptedReason?: string): Results => {
+    const policy = gatePolicy({ ...input.gate, failOn: input.failOn });
+    const failureModes = aggregator.summarise({
+      thresholds: input.thresholds,
+      failOn: input.failOn,
+      policy,
+      requireCases: input.gate?.requireCases,
+      emptyModes: input.gate?.emptyModes,
+      baseline: {
+        given: Boolean(input.baseline),
+        comparable: Boolean(baselineInfo?.comparable),
+        passRates: input.baseline?.passRates ?? {},
+      },
+    });
+    const run = decideRun(failureModes, policy);
+    const header: Omit<Results, 'cases'> = {
+      version: 1,
+      // An unfinished run never passes, whatever its finished cases say.
+      passed: !interruptedReason && run.passed,
+      ...(interruptedReason ? { interrupted: true, interrupted_reason: interruptedReason } : {}),
+      started_at: startedAt.toISOString(),
+      duration_ms: Math.round(performance.now() - started),
+      task: input.task.spec,
+      shard: input.shard ?? null,
+      commit: input.commit ?? null,
+      fingerprint: input.fingerprint,
+      baseline: baselineInfo,
+      failure_modes: failureModes,
+      usage: {
+        task: {
+          cost_usd: usage.cost_usd,
+          input_tokens: usage.input_tokens,
+          output_tokens: usage.output_tokens,
+        },
+        judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
+      },
+      gate: {
+        fail_on: policy.failOn,
+        on_skipped: policy.onSkipped,
+        allow_empty: policy.allowEmpty,
+        reasons: interruptedReason ? [`interrupted: ${interruptedReason}`, ...run.reasons] : run.reasons,
+      },
+    };
+    const notable = aggregator.notableCases();
+    const results: Results = { ...header, cases: notable.cases, omitted_cases: notable.dropped };
+    // Each file on its own: when one cannot be written (a full disk), the others still are, and the first
+    // error is thrown after.
+    const errors: unknown[] = [];
+    const attempt = (write: () => void) => {
+      try {
+        write();
+      } catch (error) {
+        errors.push(error);
+      }
+    };
+    attempt(() => writer.finishSync(header));
+    attempt(() => junit.finishSync(header));
+    attempt(() =>
+      writeAtomicSync(paths.report, redact(interruptedNote(results) + renderMarkdownReport(results))),
+    );
+    if (errors.length) throw errors[0];
+    return results;
+  };
+
+  let state: 'running' | 'finished' = 'running';
+  const releaseProcessEnd = onProcessEnd((end) => {
+    if (state !== 'running') return;
+    state = 'finished';
+    const reason =
+      end.kind === 'signal'
+        ? `${end.signal} received during the run`
+        : `process.exit(${end.code}) called during the run (by a task or scorer module?)`;
+    // An unfinished run never ends the process with 0, whoever asked for the exit.
+    if (end.kind === 'exit' && !process.exitCode) process.exitCode = 2;
+    try {
+      finish(reason);
+      process.stderr.write(
+        `tracegate: run interrupted (${reason}) after ${writer.written} case(s); partial results marked "interrupted" in ${paths.results}\n`,
+      );
+    } catch (error) {
+      process.stderr.write(
+        `tracegate: run interrupted (${reason}); the partial results could not be written: ${(error as Error).message}\n`,
+      );
+    }
+  });
+
+  let outcome: Results;
   try {
     await runPoolBatched(batches, input.concurrency, async (loaded) => {
       const scorers = input.scorersByMode.get(loaded.case.metadata.failure_mode);
       if (!scorers)
         throw new Error(`no scorers resolved for failure mode "${loaded.case.metadata.failure_mode}"`);
-      // Redacted before anything reads it: a reason cut short by a renderer can no longer hold half a key.
-      const result = redactCaseResult(await runCase(loaded, input.task, scorers, runOptions, usage), redact);
+      let result: CaseResult;
+      try {
+        // Redacted before anything reads it: a reason cut short by a renderer can no longer hold half a key.
+        result = redactCaseResult(await runCase(loaded, input.task, scorers, runOptions, usage), redact);
+      } catch (error) {
+        // Bad input and a broken environment end the run; anything else a case runs into (an output that
+        // is circular, a BigInt, nested 100,000 deep) is that case's error, not the end of the run.
+        if (error instanceof UsageError) throw error;
+        result = erroredCase(loaded, error);
+      }
+      // A task that can never work (a command that cannot start) stops the run: exit 2, not N errors.
+      if (input.task.fatal) throw input.task.fatal;
       result.origin_url = buildOriginUrl(
         loaded.case.origin,
         loaded.case.metadata.source_span_id,
         input.origin,
       );
       result.vs_baseline = compareWith ? classifyCase(result, compareWith.cases.get(result.id)) : null;
+      if (state !== 'running') return; // the process is ending: the files are already written
       aggregator.add(result, scorers);
       progress.tick(result.passed || result.status === 'skipped');
       writer.write(result);
       junit.write(result);
     });
   } catch (error) {
-    await writer.abort();
-    await junit.abort();
+    if (state === 'running') {
+      state = 'finished';
+      try {
+        finish(`the run stopped: ${describeError(error).split('\n')[0]}`);
+      } catch {
+        writer.abort();
+        junit.abort();
+      }
+    }
     throw error;
   } finally {
+    releaseProcessEnd();
     deadlines.close();
     progress.done();
     await input.task.close();
   }
+  if (state !== 'running') throw new Error('the run was interrupted');
+  state = 'finished';
+  try {
+    outcome = finish();
+  } catch (error) {
+    writer.abort();
+    junit.abort();
+    throw error;
+  }
+  return { results: outcome, paths, exitCode: outcome.passed ? 0 : 1, redact };
+}
 
-  const policy = gatePolicy({ ...input.gate, failOn: input.failOn });
-  const failureModes = aggregator.summarise({
-    thresholds: input.thresholds,
-    failOn: input.failOn,
-    policy,
-    requireCases: input.gate?.requireCases,
-    emptyModes: input.gate?.emptyModes,
-    baseline: {
-      given: Boolean(input.baseline),
-      comparable: Boolean(baselineInfo?.comparable),
-      passRates: input.baseline?.passRates ?? {},
-    },
-  });
-  const run = decideRun(failureModes, policy);
-  const passed = run.passed;
-  const header: Omit<Results, 'cases'> = {
-    version: 1,
-    passed,
-    started_at: startedAt.toISOString(),
-    duration_ms: Math.round(performance.now() - started),
-    task: input.task.spec,
-    shard: input.shard ?? null,
-    commit: input.commit ?? null,
-    fingerprint: input.fingerprint,
-    baseline: baselineInfo,
-    failure_modes: failureModes,
-    usage: {
-      task: {
-        cost_usd: usage.cost_usd,
-        input_tokens: usage.input_tokens,
-        output_tokens: usage.output_tokens,
-      },
-      judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
-    },
-    gate: {
-      fail_on: policy.failOn,
-      on_skipped: policy.onSkipped,
-      allow_empty: policy.allowEmpty,
-      reasons: run.reasons,
-    },
-  };
-  const resultsPath = await writer.finish(header);
-  const junitPath = await junit.finish(header);
-  const notable = aggregator.notableCases();
-  const results: Results = { ...header, cases: notable.cases, omitted_cases: notable.dropped };
-  const reportPath = path.join(input.out, 'report.md');
-  await writeAtomic(reportPath, redact(renderMarkdownReport(results)));
+/** The line report.md opens with when the run did not finish. */
+function interruptedNote(results: Results): string {
+  if (!results.interrupted) return '';
+  return `> [!CAUTION]\n> **Interrupted: these results are partial and the gate fails.** ${escapeMarkdown(results.interrupted_reason ?? '')}\n\n`;
+}
+
+/** A CaseResult for a case whose run threw where nothing should (never a pass). */
+function erroredCase(loaded: LoadedCase, error: unknown): CaseResult {
+  const message = `internal error while running this case: ${describeError(error)}`;
   return {
-    results,
-    paths: { results: resultsPath, report: reportPath, junit: junitPath, out: input.out },
-    exitCode: passed ? 0 : 1,
-    redact,
+    id: loaded.case.id,
+    failure_mode: loaded.case.metadata.failure_mode,
+    dataset: loaded.dataset,
+    line: loaded.line,
+    passed: false,
+    status: 'errored',
+    scores: {},
+    trials: 0,
+    pass_rate: 0,
+    flaky: false,
+    error: message,
+    reasons: [message],
+    origin_url: null,
+    vs_baseline: null,
+    hash: loaded.hash,
+    kind: loaded.case.metadata.kind ?? 'failure',
+    duration_ms: 0,
+    output_excerpt: undefined,
   };
+}
+
+function describeError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'an unprintable error';
+  }
 }
 
 async function* oneBatch<T>(items: T[]): AsyncGenerator<T[]> {

@@ -43,14 +43,19 @@ export function isSoft(claim: Claim): boolean {
 // (proper nouns) and the entity recogniser (money, percentages, dates…); sentence starts are read off the
 // punctuation instead of wink's sentence pipe, for speed.
 // Loaded on first use, not at import: the model costs ~20 MB and ~150 ms, and most runs never check claims.
+// Two pipelines over one model: the entity recogniser is most of wink's cost, and only sentences with a digit,
+// a number word, an email or a URL need it.
 let nlp: ReturnType<typeof winkNLP> | undefined;
+let nlpPos: ReturnType<typeof winkNLP> | undefined;
 let loading: Promise<void> | undefined;
 
 /** Load wink-nlp and its English model; `extractClaims` needs this done once (the scorers do it themselves). */
 export function loadClaimExtractor(): Promise<void> {
   loading ??= Promise.all([import('wink-nlp'), import('wink-eng-lite-web-model')]).then(([wink, model]) => {
     const create = ((wink as { default?: unknown }).default ?? wink) as typeof winkNLP;
-    nlp = create(((model as { default?: unknown }).default ?? model) as never, ['pos', 'ner']);
+    const english = ((model as { default?: unknown }).default ?? model) as never;
+    nlp = create(english, ['pos', 'ner']);
+    nlpPos = create(english, ['pos']);
   });
   return loading;
 }
@@ -60,9 +65,9 @@ export function claimExtractorLoaded(): boolean {
   return nlp !== undefined;
 }
 
-function engine(): ReturnType<typeof winkNLP> {
-  if (!nlp) throw new Error('extractClaims: call `await loadClaimExtractor()` first');
-  return nlp;
+function engine(entities: boolean): ReturnType<typeof winkNLP> {
+  if (!nlp || !nlpPos) throw new Error('extractClaims: call `await loadClaimExtractor()` first');
+  return entities ? nlp : nlpPos;
 }
 
 const ENTITY_KIND: Record<string, ClaimKind> = {
@@ -111,7 +116,8 @@ const OPENERS = new Set(
   first second third then here there today currently meanwhile otherwise therefore however moreover furthermore
   besides both neither either each every all some many most several another other such this that these those it its
   the a an in on at for from with by as if when while although though because since after before during until
-  yet so and or but not nor our your their his her my we you they he she i`.split(/\s+/),
+  yet so and or but not nor our your their his her my we you they he she i contact visit email see check open
+  click go read`.split(/\s+/),
 );
 
 /** Telephone numbers: at least 7 digits in groups, an optional +country code and (area code). */
@@ -145,11 +151,127 @@ export function extractClaims(text: string, facts?: Facts): Claim[] {
   let body = expandRanges(text.replace(LIST_MARKER, '').replace(LINE_LABEL, ''));
   for (const p of phones(body)) {
     claims.push({ text: p.trim(), kind: 'phone' });
-    body = body.replace(p, ' ');
+    body = body.replace(p, ' , '); // a break, so the words around it do not join into one name
   }
-  const candidate = claimSentences(body, facts);
-  if (!candidate) return claims;
-  const nlp = engine();
+  const kept = claimSentences(body, facts);
+  if (!kept.length) return claims;
+  const numeric = kept.filter((x) => NEEDS_ENTITIES.test(x));
+  const plain = kept.filter((x) => !NEEDS_ENTITIES.test(x));
+  if (numeric.length) claimsOfDoc(numeric.join(' '), true, claims);
+  for (const sentence of plain) claimsOfPlain(sentence, claims);
+  // A negated statement: one claim per sentence, backed only by a source that negates something too.
+  for (const sentence of kept) {
+    const m = NEGATION.exec(sentence.replace(YES_NO, ''));
+    if (m) claims.push({ text: m[0], kind: 'negation' });
+  }
+  return claims;
+}
+
+/**
+ * The claims of a sentence without a digit, a number word, an email or a URL, read without wink (the tagger is
+ * most of the cost, and most sentences of a long answer are of this kind): a capitalised word after the first is
+ * a name, runs of them one name; a capitalised first word is a (soft) name unless it is a common opener; other
+ * words are terms unless they are function words, generic words, light verbs or adverbs in "-ly".
+ */
+function claimsOfPlain(sentence: string, claims: Claim[]): void {
+  const tokens = Array.from(sentence.matchAll(PLAIN_TOKEN), (m) => ({ word: m[0], at: m.index! }));
+  const opensAt = (i: number) =>
+    i === 0 ||
+    /[(:;"“‘[]\s*$|\n\s*$/.test(sentence.slice(tokens[i - 1].at + tokens[i - 1].word.length, tokens[i].at));
+  const capitalised = (i: number) => /^\p{Lu}/u.test(tokens[i].word);
+  const adjacent = (a: number, b: number) =>
+    /^[ \t]*$/.test(sentence.slice(tokens[a].at + tokens[a].word.length, tokens[b].at));
+  for (let i = 0; i < tokens.length; i++) {
+    const { word } = tokens[i];
+    const lower = word.toLowerCase();
+    if (!capitalised(i)) {
+      if (isPlainTerm(lower))
+        claims.push({ text: word, kind: COMPARATIVES.has(lower) ? 'comparison' : 'term' });
+      continue;
+    }
+    const opener = opensAt(i);
+    // An imperative opener ("Ask Jane Doe", "Call Acme") is not part of the name after it.
+    if (
+      opener &&
+      (OPENERS.has(lower) || STOP_WORDS.has(lower) || LIGHT_VERBS.has(lower) || LIGHT_VERB_FORMS.has(lower))
+    )
+      continue;
+    let end = i;
+    for (;;) {
+      if (end + 1 < tokens.length && capitalised(end + 1) && adjacent(end, end + 1)) {
+        end++;
+        continue;
+      }
+      if (
+        end + 2 < tokens.length &&
+        CONNECTORS.has(tokens[end + 1].word.toLowerCase()) &&
+        capitalised(end + 2) &&
+        adjacent(end, end + 1) &&
+        adjacent(end + 1, end + 2)
+      ) {
+        end += 2;
+        continue;
+      }
+      break;
+    }
+    const text = sentence.slice(tokens[i].at, tokens[end].at + tokens[end].word.length);
+    claims.push({ text, kind: 'entity', ...(opener && end === i ? { soft: true } : {}) });
+    i = end;
+  }
+}
+
+const PLAIN_TOKEN = /[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
+
+/** Function words: never a claim of their own. */
+const STOP_WORDS = new Set(
+  `a an the and or but nor of in on at to for from by with as into onto about over under than then that this these
+  those it its is are was were be been being has have had do does did will would shall should can could may might
+  must not no yes so such he she they them his her their there here who whom whose which what when where why how
+  i you we us our your my me also both either neither each any all some one only very much many other s t if while
+  although though because since after before during until up down out off again further once just ever always
+  already yet however instead via per among between within without across along around through same else anything
+  everything nothing something someone anyone everyone ours yours theirs itself himself herself themselves
+  ourselves yourself whether whatever whenever wherever too quite rather really still even almost nearly`.split(
+    /\s+/,
+  ),
+);
+
+/** A lower-case word of a plain sentence that is a term: see claimsOfPlain. */
+function isPlainTerm(lower: string): boolean {
+  if (lower.length < 3 || !/^\p{L}+(?:['’-]\p{L}+)*$/u.test(lower)) return false;
+  if (COMPARATIVES.has(lower)) return true;
+  if (STOP_WORDS.has(lower) || GENERIC.has(lower) || OPENERS.has(lower)) return false;
+  if (lower.length > 4 && lower.endsWith('ly')) return false;
+  const stem = stemOf(lower);
+  return !LIGHT_VERBS.has(lower) && !LIGHT_VERBS.has(stem) && !LIGHT_VERB_FORMS.has(lower);
+}
+
+/** Inflected forms of the light verbs that the stemmer does not bring back ("made", "took", "said"…). */
+const LIGHT_VERB_FORMS = new Set(
+  `is are was were been being has had does did done says said told makes made took taken gets got gotten goes went
+  gone comes came knows knew known uses using used includes included including becomes became gives gave given
+  shows showed shown sees saw seen finds found helps helped wants wanted needs needed works worked provides
+  provided allows allowed offers offered keeps kept starts started begins began begun seems seemed looks looked
+  feels felt thinks thought believes believed considers considered means meant lets puts tries tried turns
+  turned moves moved states stated reports reported announces announced claims claimed reveals revealed adds
+  added explains explained describes described notes noted mentions mentioned suggests suggested confirms
+  confirmed agrees agreed asks asked answers answered replies replied follows followed leads led leaves left
+  remains remained stays stayed continues continued changes changed happens happened occurs occurred involves
+  involved relates related bases based contains contained features featured lists listed refers referred
+  appears appeared serves served holds held brings brought runs ran plays played lives lived writes wrote
+  written bears bore borne born dies died making taking getting going coming knowing giving showing seeing
+  finding helping wanting needing working providing allowing offering keeping starting beginning seeming looking
+  feeling thinking believing meaning letting putting trying turning moving saying telling calling called calls
+  naming named names applies applied apply`.split(/\s+/),
+);
+
+/** Sentences the entity recogniser must read: amounts, percentages, dates, counts, emails, URLs. */
+const NEEDS_ENTITIES =
+  /[\d@]|:\/\/|www\.|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen)\b/i;
+
+/** The claims of one run of sentences, tagged by wink (with or without its entity recogniser). */
+function claimsOfDoc(candidate: string, withEntities: boolean, claims: Claim[]): void {
+  const nlp = engine(withEntities);
   const its = nlp.its;
   const doc = nlp.readDoc(candidate);
   const tokens = doc.tokens();
@@ -164,19 +286,21 @@ export function extractClaims(text: string, facts?: Facts): Claim[] {
     for (let i = a + 1; i <= b; i++) s += spaces[i] + words[i];
     return s;
   };
-  const entities = doc.entities();
-  const spans = entities.out(its.span) as unknown as Array<[number, number]>;
-  const entityTypes = entities.out(its.type) as string[];
-  spans.forEach(([start, b], i) => {
-    const kind = ENTITY_KIND[entityTypes[i]];
-    if (!kind) return;
-    let a = start;
-    while (a < b && LEADING_WORDS.has(words[a].toLowerCase())) a++;
-    const value = spanText(a, b);
-    if (kind !== 'url' && kind !== 'email' && !/\d/.test(value) && !HAS_NUMBER_WORD.test(value)) return;
-    for (let t = a; t <= b; t++) covered[t] = 1;
-    claims.push({ text: value, kind });
-  });
+  if (withEntities) {
+    const entities = doc.entities();
+    const spans = entities.out(its.span) as unknown as Array<[number, number]>;
+    const entityTypes = entities.out(its.type) as string[];
+    spans.forEach(([start, b], i) => {
+      const kind = ENTITY_KIND[entityTypes[i]];
+      if (!kind) return;
+      let a = start;
+      while (a < b && LEADING_WORDS.has(words[a].toLowerCase())) a++;
+      const value = spanText(a, b);
+      if (kind !== 'url' && kind !== 'email' && !/\d/.test(value) && !HAS_NUMBER_WORD.test(value)) return;
+      for (let t = a; t <= b; t++) covered[t] = 1;
+      claims.push({ text: value, kind });
+    });
+  }
   const startsSentence = (i: number) =>
     i === 0 || /^[.!?:;("'“‘[]$/.test(words[i - 1]) || spaces[i].includes('\n');
   const capitalised = (i: number) => /^\p{Lu}/u.test(words[i]) && types[i] === 'word';
@@ -193,9 +317,10 @@ export function extractClaims(text: string, facts?: Facts): Claim[] {
       continue;
     }
     if (!capitalised(i)) {
-      const term = termKind(lower, pos[i], lemmas[i], i > 0 ? words[i - 1].toLowerCase() : '');
-      if (term)
-        claims.push({ text: words[i], kind: term, ...(lemmas[i] !== lower ? { base: lemmas[i] } : {}) });
+      if (!CONTENT_POS.has(pos[i]) || !/^\p{L}{3,}$/u.test(lower)) continue;
+      const lemma = lemmas[i];
+      const term = termKind(lower, pos[i], lemma, i > 0 ? words[i - 1].toLowerCase() : '');
+      if (term) claims.push({ text: words[i], kind: term, ...(lemma !== lower ? { base: lemma } : {}) });
       continue;
     }
     const opener = startsSentence(i);
@@ -225,12 +350,6 @@ export function extractClaims(text: string, facts?: Facts): Claim[] {
     claims.push({ text: spanText(i, end), kind: 'entity', ...(opener && end === i ? { soft: true } : {}) });
     i = end;
   }
-  // A negated statement: one claim per sentence, backed only by a source that negates something too.
-  for (const sentence of candidate.split(SENTENCE_END)) {
-    const m = NEGATION.exec(sentence.replace(YES_NO, ''));
-    if (m) claims.push({ text: m[0], kind: 'negation' });
-  }
-  return claims;
 }
 
 const NEGATION = /\b(?:not|never|neither|nor|none|cannot|no)\b|n['’]t\b/i;
@@ -279,6 +398,8 @@ const COMPARATIVES = new Set([
   'later',
 ]);
 
+const CONTENT_POS = new Set(['NOUN', 'ADJ', 'ADV', 'VERB']);
+
 /** A lower-case word's claim kind: a content noun or adjective (term), a comparison, or none. */
 function termKind(lower: string, pos: string, lemma: string, previous: string): ClaimKind | undefined {
   if (!/^\p{L}{3,}$/u.test(lower)) return undefined;
@@ -317,11 +438,11 @@ const MAY_HOLD_CLAIM =
  * an email or URL, a capital letter, a number word, a negation — or, when the source is known, a word the source
  * lacks. A sentence made of the source's own words has no term to check, so it is skipped.
  */
-function claimSentences(text: string, facts?: Facts): string {
+function claimSentences(text: string, facts?: Facts): string[] {
   // A question asserts nothing ("Questions? Write to …"): its words are not claims.
   const sentences = text.split(SENTENCE_END).filter((s) => !/\?["'”’)]*\s*$/.test(s));
   const keep = (s: string) => MAY_HOLD_CLAIM.test(s) || NEGATION.test(s) || !facts || hasNewWord(s, facts);
-  return sentences.filter(keep).join(' ');
+  return sentences.filter(keep);
 }
 
 function hasNewWord(sentence: string, facts: Facts): boolean {
@@ -358,8 +479,12 @@ export interface Facts {
   words: Set<string>;
   /** `stemOf` every word. */
   stems: Set<string>;
+  /** The last 4 to 8 letters of every word at least 3 letters longer: heads of compounds. */
+  heads: Set<string>;
   /** The first 4, 5 and 6 letters of every word of 4 letters or more. */
   prefixes: Set<string>;
+  /** Month and weekday names, as their first three letters. */
+  months: Set<string>;
   /** Does the source negate anything ("not", "never", "n't"…)? */
   negates: boolean;
   /** Initials of every run of 2–6 words (stop words skipped), for abbreviations ("MVP", "NYC"). */
@@ -382,9 +507,8 @@ const spellNumbers = (s: string) => s.replace(NUMBER_WORD, (w) => String(NUMBER_
 
 /** Lower-case, accents folded, possessive 's dropped, every run of non-letters one space. */
 export function normalisePhrase(s: string): string {
-  return s
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+  // NFKD is the slow step; plain ASCII text has no accents to fold.
+  return (/^[\x20-\x7e]*$/.test(s) ? s : s.normalize('NFKD').replace(/\p{M}/gu, ''))
     .toLowerCase()
     .replace(/['’]s\b/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
@@ -418,6 +542,14 @@ export function factsOf(source: string): Facts {
     words: new Set(tokens),
     stems: new Set(tokens.map(stemOf)),
     negates: NEGATION.test(source),
+    months: new Set(Array.from(text.matchAll(MONTHS), (m) => monthKey(m[0]))),
+    heads: new Set(
+      tokens.flatMap((t) => {
+        const out: string[] = [];
+        for (let k = 4; k <= 8 && k <= t.length - 3; k++) out.push(t.slice(-k));
+        return out;
+      }),
+    ),
     prefixes: new Set(
       tokens.flatMap((t) => (t.length >= 4 ? [t.slice(0, 4), t.slice(0, 5), t.slice(0, 6)] : [])),
     ),
@@ -457,6 +589,11 @@ const ABBREVIATIONS: Record<string, string[]> = {
   ltd: ['limited'],
   univ: ['university'],
 };
+/** Long form → its abbreviations ("television" → ["tv"]), for terms. */
+const ABBREVIATION_OF: Record<string, string[]> = {};
+for (const [short, longs] of Object.entries(ABBREVIATIONS))
+  for (const long of longs) (ABBREVIATION_OF[long] ??= []).push(short);
+
 const TITLES = new Set(
   'mr mrs ms miss dr prof sir dame lord lady president king queen prince princess saint st general gen captain capt senator sen governor gov judge rev the'.split(
     ' ',
@@ -503,6 +640,11 @@ function entitySupported(text: string, facts: Facts): boolean {
  * "TV"), or as the head of a compound ("phone" / "smartphone").
  */
 function termSupported(word: string, facts: Facts): boolean {
+  // "synth-pop": the joined form ("synthpop") or every part.
+  if (word.includes(' '))
+    return (
+      facts.words.has(word.replace(/ /g, '')) || word.split(' ').every((part) => termSupported(part, facts))
+    );
   const stem = stemOf(word);
   if (facts.stems.has(stem) || facts.words.has(word)) return true;
   if (stem.length >= 6) {
@@ -511,8 +653,7 @@ function termSupported(word: string, facts: Facts): boolean {
     if (facts.prefixes.has(stem)) return true;
     for (let k = 4; k < stem.length; k++) if (facts.words.has(stem.slice(0, k))) return true;
   }
-  for (const [short, longs] of Object.entries(ABBREVIATIONS))
-    if (longs.includes(word) && facts.words.has(short)) return true;
+  for (const short of ABBREVIATION_OF[word] ?? []) if (facts.words.has(short)) return true;
   // The head of a compound: "phone" in "smartphone", "ball" in "basketball".
   if (stem.length >= 4)
     for (const w of facts.words) if (w.length > stem.length + 2 && w.endsWith(stem)) return true;
@@ -556,7 +697,9 @@ export function isSupported(claim: Claim, facts: Facts): boolean {
     return facts.text.includes(text) || facts.text.includes(text.replace(/[/.]+$/, ''));
   if (claim.kind === 'phone') {
     const digits = digitsOf(text);
-    return [...facts.phones].some((p) => p === digits || p.endsWith(digits) || digits.endsWith(p));
+    if (facts.phones.has(digits)) return true;
+    for (const p of facts.phones) if (p.endsWith(digits) || digits.endsWith(p)) return true;
+    return false;
   }
   if (claim.kind === 'entity') return entitySupported(claim.text, facts);
   if (claim.kind === 'negation') return facts.negates;
@@ -572,8 +715,7 @@ export function isSupported(claim: Claim, facts: Facts): boolean {
   if (claim.kind === 'date') {
     const months = Array.from(text.matchAll(MONTHS), (m) => monthKey(m[0]));
     if (months.length) {
-      const sourceMonths = new Set(Array.from(facts.text.matchAll(MONTHS), (m) => monthKey(m[0])));
-      if (months.some((m) => !sourceMonths.has(m))) return false;
+      if (months.some((m) => !facts.months.has(m))) return false;
     }
   }
   return numbers.length > 0 || facts.text.includes(text);
@@ -591,7 +733,7 @@ export interface ClaimCheck {
 /**
  * Check a text's claims against facts. Hard claims (names, numbers, dates, URLs, emails, phones, negations) fail
  * one by one; soft ones (terms, comparisons, a lone capitalised opener) fail together, when the unsupported ones
- * are at least `termShare` of them.
+ * are more than `termShare` of them.
  */
 export function checkClaims(
   text: string,
@@ -603,7 +745,7 @@ export function checkClaims(
   const missing = claims.filter((c) => !isSupported(c, facts));
   const softClaims = claims.filter(isSoft).length;
   const softMissing = missing.filter(isSoft).length;
-  const softCounts = softMissing > 0 && softMissing >= termShare * softClaims;
+  const softCounts = softMissing > 0 && softMissing > termShare * softClaims;
   return {
     claims,
     unsupported: (softCounts ? missing : missing.filter((c) => !isSoft(c))).map(({ text, kind }) => ({

@@ -44,6 +44,15 @@ export interface ActionSettings {
    * fork, where the fork's code would see the secrets and a write token. Off by default.
    */
   allowUntrustedCode: boolean;
+  /** `eval` (the gate; default) or `harvest` (production failures → one pull request; see run-harvest.ts). */
+  mode: 'eval' | 'harvest';
+  /** `mode: harvest`: where traces come from, since when, and the promotion policy. */
+  harvest: {
+    from?: string;
+    since?: string;
+    minOccurrences?: number;
+    distinctBy?: 'user' | 'session' | 'input';
+  };
 }
 
 /** Reads one input by its action.yml name; `''` when unset (as `core.getInput` does). */
@@ -177,7 +186,19 @@ export function getSettings(
       ' with {object_type}, {object_id}, {id} or {span_id} placeholders',
     ),
     allowUntrustedCode: allowUntrusted === 'true',
+    mode: oneOf('mode', ['eval', 'harvest'] as const, 'eval')!,
+    harvest: {
+      from: text('harvest-from'),
+      since: text('harvest-since'),
+      minOccurrences: wholeNumber('min-occurrences', '3'),
+      distinctBy: oneOf('distinct-by', ['user', 'session', 'input'] as const),
+    },
   };
+  if (settings.mode === 'harvest' && !settings.harvest.from && !settings.braintrustProject) {
+    problems.push(
+      "mode 'harvest' needs harvest-from (a trace file, or braintrust:PROJECT) or braintrust-project.",
+    );
+  }
   if (settings.merge.length && settings.shard) {
     problems.push(
       `Invalid combination: merge '${settings.merge.join(', ')}' with shard '${settings.shard}'. The merge job runs without a shard.`,

@@ -53,6 +53,7 @@ const SUMMARY_REPORT_CHARS = 900_000;
 export async function runAction(): Promise<ActionOutcome> {
   const settings = getSettings();
   for (const secret of secretValues(settings)) core.setSecret(secret);
+  if (settings.mode === 'harvest') return (await import('./run-harvest.js')).runHarvestAction(settings);
   const log = new ActionLog(createRedactor([...secretValues(settings), ...secretsFromEnvironment()]));
   const event = describeEvent(readEventContext(), settings.prNumber);
   const mode = settings.merge.length ? 'merge' : 'eval';

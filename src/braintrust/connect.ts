@@ -54,8 +54,9 @@ export async function connectBraintrust(
   } catch (error) {
     throw transport.explain(`logging in for ${purpose}`, error, settings.apiUrl);
   }
-  // The SDK takes the data plane from BRAINTRUST_API_URL or the login answer; tracegate's setting wins, so
-  // messages and REST calls name the same place the SDK writes to.
+  // The SDK takes the data plane from BRAINTRUST_API_URL, else from the login answer (an EU or self-hosted
+  // organization has its own): REST calls and messages use the same one, so both go where the SDK writes.
+  if (state.apiUrl) settings.apiUrl = state.apiUrl.replace(/\/+$/, '');
   if (!state.orgName)
     throw new UsageError(`Braintrust login answered without an organization — ${purpose} cannot continue.`);
   return {

@@ -135,6 +135,8 @@ export class BraintrustTransport {
         };
         return new Response(text, { status, statusText: response.statusText, headers: response.headers });
       }
+      // A success clears what an earlier, since-recovered failure left: messages name the failure that stuck.
+      this.failure = undefined;
       return response;
     }
   };

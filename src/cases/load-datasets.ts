@@ -1,12 +1,12 @@
 import { createHash, hash } from 'node:crypto';
 import { z } from 'zod';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { readLineBatches } from '../util/read-lines.js';
+import { readLineBatches, type NumberedLine, type ReadLinesOptions } from '../util/read-lines.js';
 import path from 'node:path';
 import { glob } from 'tinyglobby';
 import { regressionCaseSchema, type LoadedCase, type RegressionCase } from './regression-case.js';
 import { formatZodIssues } from '../util/zod-issues.js';
-import { UsageError } from '../errors.js';
+import { environmentError, UsageError } from '../errors.js';
 
 /** The most problems listed in one error; a broken file should not flood the terminal. */
 const MAX_PROBLEMS = 200;
@@ -24,7 +24,12 @@ export interface DatasetScan {
 /** Resolve dataset glob(s) to sorted relative paths. A glob that matches nothing is a usage error. */
 export async function findDatasetFiles(patterns: string | string[], cwd: string): Promise<string[]> {
   const list = Array.isArray(patterns) ? patterns : [patterns];
-  const files = await glob(list, { cwd, onlyFiles: true, expandDirectories: false });
+  // Installed packages and git internals are never datasets (an installed copy of a package that ships
+  // datasets would duplicate every id), unless a pattern names them on purpose.
+  const ignore = ['node_modules', '.git']
+    .filter((dir) => !list.some((p) => p.split(/[\\/]/).includes(dir)))
+    .map((dir) => `**/${dir}/**`);
+  const files = await glob(list, { cwd, onlyFiles: true, expandDirectories: false, ignore });
   if (files.length === 0) {
     throw new UsageError(`No dataset files match ${list.map((p) => `"${p}"`).join(', ')} (in ${cwd}).`, [
       'Pass --datasets "datasets/**/*.jsonl" or set "datasets" in tracegate.config.',
@@ -42,6 +47,7 @@ export async function scanDatasets(
   files: string[],
   cwd: string,
   select?: (c: LoadedCase['case'], dataset: string) => boolean,
+  options: { maxLineBytes?: number } = {},
 ): Promise<DatasetScan & { selected: number; modes: string[] }> {
   const problems: string[] = [];
   // id → where it was first seen, packed as fileIndex * 2^32 + line: one number per row, not a string.
@@ -51,7 +57,7 @@ export async function scanDatasets(
   let selected = 0;
   const modes = new Set<string>();
   for (const [fileIndex, file] of files.entries()) {
-    for await (const rows of readJsonlRows(file, cwd, digest))
+    for await (const rows of readJsonlRows(file, cwd, digest, options.maxLineBytes))
       for (const row of rows) {
         if (problems.length >= MAX_PROBLEMS) break;
         if ('problem' in row) {
@@ -84,11 +90,16 @@ export async function scanDatasets(
  * Rows are not validated a second time (the scan did that, and zod costs more per row than the rest of a
  * run's overhead); the hash is of the row's text as stored, so any edit to a row makes it a new case.
  */
-export async function* readCaseBatches(files: string[], cwd: string): AsyncGenerator<LoadedCase[]> {
+export async function* readCaseBatches(
+  files: string[],
+  cwd: string,
+  options: { maxLineBytes?: number } = {},
+): AsyncGenerator<LoadedCase[]> {
   for (const file of files) {
-    for await (const lines of readLineBatches(path.resolve(cwd, file))) {
+    for await (const lines of readDatasetLines(file, cwd, { maxLineBytes: options.maxLineBytes })) {
       const batch: LoadedCase[] = [];
-      for (const { text, line } of lines) {
+      for (const { text, line, problem } of lines) {
+        if (problem) throw new UsageError(`${file}:${line}: ${problem} (file changed during the run?)`);
         if (text.trim() === '') continue;
         let value: RegressionCase;
         try {
@@ -142,18 +153,39 @@ export async function loadDatasets(patterns: string | string[], cwd: string): Pr
 type Row =
   { line: number; value: ReturnType<typeof regressionCaseSchema.parse> } | { line: number; problem: string };
 
+/**
+ * readLineBatches with the file named in errors: a file that cannot be opened or read (missing, a
+ * directory, no permission) is an error naming it, not a stack trace.
+ */
+async function* readDatasetLines(
+  file: string,
+  cwd: string,
+  options: ReadLinesOptions,
+): AsyncGenerator<NumberedLine[]> {
+  try {
+    yield* readLineBatches(path.resolve(cwd, file), options);
+  } catch (error) {
+    throw environmentError(error, 'read the dataset', file);
+  }
+}
+
 /** Read and validate a JSONL file's rows: accepts a UTF-8 BOM, CRLF line ends and blank lines. */
 async function* readJsonlRows(
   file: string,
   cwd: string,
   digest?: ReturnType<typeof createHash>,
+  maxLineBytes?: number,
 ): AsyncGenerator<Row[]> {
-  for await (const lines of readLineBatches(
-    path.resolve(cwd, file),
-    digest && ((chunk) => digest.update(chunk)),
-  )) {
+  for await (const lines of readDatasetLines(file, cwd, {
+    onChunk: digest && ((chunk) => digest.update(chunk)),
+    maxLineBytes,
+  })) {
     const rows: Row[] = [];
-    for (const { text, line } of lines) {
+    for (const { text, line, problem } of lines) {
+      if (problem) {
+        rows.push({ line, problem });
+        continue;
+      }
       if (text.trim() === '') continue;
       let json: unknown;
       try {

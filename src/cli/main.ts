@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { UsageError } from '../errors.js';
+import { environmentError, UsageError } from '../errors.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerMergeCommand } from './commands/merge-command.js';
 import { registerExtraCommands } from './commands/index.js';
@@ -28,14 +28,23 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof UsageError) {
+    // A file-system error anywhere (a read-only or full disk, a missing directory, a file too big for one
+    // string) is the environment, not a bug: exit 2 with the path and the fix, not a stack trace.
+    const translated = error instanceof UsageError ? error : environmentError(error, 'use', errorPath(error));
+    if (translated instanceof UsageError) {
       // The message may quote a dataset, a task's error or a server's reply: no key, escape or workflow command.
       const redact = createRedactor(secretsFromEnvironment());
-      process.stderr.write(`tracegate: ${neutraliseLines(redact(error.message))}\n`);
+      process.stderr.write(`tracegate: ${neutraliseLines(redact(translated.message))}\n`);
       return 2;
     }
     throw error;
   }
+}
+
+/** The path a Node.js file-system error names, if any. */
+function errorPath(error: unknown): string {
+  const file = (error as NodeJS.ErrnoException | undefined)?.path;
+  return typeof file === 'string' ? file : '(a file)';
 }
 
 async function readVersion(): Promise<string> {

@@ -56,6 +56,13 @@ export const configSchema = z
     trial_pass_rate: z.number().min(0).max(1).default(1),
     concurrency: z.number().int().min(1).max(10000).default(8),
     timeout_ms: z.number().int().min(1).default(60000),
+    /** Longest dataset line accepted, in bytes; a longer one is an error at its file:line. */
+    max_line_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(512 * 1024 * 1024)
+      .default(64 * 1024 * 1024),
     /** What fails the gate: a threshold miss, a regression against the baseline, both, or nothing. */
     fail_on: z.enum(['regression', 'threshold', 'both', 'never']).default('both'),
     /**
@@ -123,6 +130,7 @@ export const FIX_HINTS: Record<string, string> = {
   trials: 'use a whole number from 1 to 100',
   concurrency: 'use a whole number from 1 to 10000',
   timeout_ms: 'use milliseconds, e.g. 30000',
+  max_line_bytes: 'use a whole number of bytes from 1024 to 536870912, e.g. 67108864 (64 MiB)',
   min_score: 'use a number between 0 and 1',
   failure_modes: 'keys are kebab-case failure modes, e.g. "format-violation"',
   scorers:

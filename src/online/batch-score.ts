@@ -12,7 +12,10 @@ export interface BatchScoreOptions {
   format?: ImportOptions['format'];
   braintrust?: Omit<BraintrustLogsOptions, 'project'>;
   config: TracegateConfig;
+  /** Where `from` is read relative to. */
   cwd: string;
+  /** Where user scorers resolve (the config file's directory); default `cwd`. */
+  configDir?: string;
   failureModes?: string[];
   sample?: number;
   /** Queue failing traces here (default: no queue). */
@@ -64,7 +67,7 @@ export async function scoreRecordedTraces(options: BatchScoreOptions): Promise<B
   );
   const scorer = createOnlineScorer({
     config: options.config,
-    cwd: options.cwd,
+    cwd: options.configDir ?? options.cwd,
     failureModes: options.failureModes,
     sampleRate: options.sample ?? 1,
     defaults: options.defaults,

@@ -232,8 +232,10 @@ export function createOnlineScorer(options: OnlineScorerOptions = {}): OnlineSco
       trace.system_prompt = d.system_prompt;
     const verdicts: ModeVerdict[] = [];
     for (const mode of chosen) {
-      // As `promote --auto-label`: with the default modes, format checks apply only to traces that asked
-      // for structured output (a plain-text answer is not a format violation).
+      // With the default modes (none configured), a mode is scored only where it can apply: format checks on
+      // traces that asked for structured output (a plain-text answer is not a format violation), grounding
+      // checks on traces that retrieved something (with no sources, every claim reads as unsupported).
+      if (!configured && mode === 'hallucination' && trace.retrieved.length === 0) continue;
       if (
         !configured &&
         mode === 'format-violation' &&

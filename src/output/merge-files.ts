@@ -7,7 +7,8 @@ import type { GatePolicy } from '../run/gate.js';
 import { renderMarkdownReport } from '../report/markdown.js';
 import { renderJunit } from '../report/junit.js';
 import { parseResults } from '../run/results-schema.js';
-import { UsageError } from '../errors.js';
+import { environmentError, UsageError } from '../errors.js';
+import { clearStaleOutputs } from './stale-outputs.js';
 import { writeAtomic } from './write-atomic.js';
 import { loadConfig } from '../config/load-config.js';
 
@@ -61,7 +62,14 @@ export async function mergeResultFiles(
     names,
   );
   const out = path.resolve(options.cwd, options.out);
-  await mkdir(out, { recursive: true });
+  // Only now, with every input read (one may live in `out`): a merge that fails must not leave an older
+  // merged results.json looking current.
+  clearStaleOutputs(out);
+  try {
+    await mkdir(out, { recursive: true });
+  } catch (error) {
+    throw environmentError(error, 'create the output directory', out);
+  }
   const paths = {
     results: path.join(out, 'results.json'),
     report: path.join(out, 'report.md'),

@@ -211,8 +211,11 @@ export function traceChecks(trace: Trace): Evidence[] {
  */
 export async function scorerChecks(trace: Trace): Promise<Evidence[]> {
   const found: Evidence[] = [];
+  // With no retrieval recorded, citation and claim checks have nothing to check against: not applicable
+  // (undefined makes those scorers return null), never "cites kb-3, which was not retrieved".
+  const retrieved = retrievalRecorded(trace) ? trace.retrieved : undefined;
   const context = {
-    retrieved: trace.retrieved,
+    retrieved,
     tools: trace.tools,
     tool_calls: trace.tool_calls,
     system_prompt: trace.system_prompt,
@@ -225,7 +228,7 @@ export async function scorerChecks(trace: Trace): Promise<Evidence[]> {
     metadata: {},
     context,
     toolCalls: trace.tool_calls,
-    retrieved: trace.retrieved,
+    retrieved,
   };
   for (const mode of BUILTIN_FAILURE_MODES) {
     if (mode === 'format-violation' && trace.response_schema === undefined) continue;
@@ -248,6 +251,11 @@ export async function scorerChecks(trace: Trace): Promise<Evidence[]> {
     }
   }
   return found;
+}
+
+/** Whether the trace recorded a retrieval step (a retrieval span, or retrieved chunks from any span). */
+export function retrievalRecorded(trace: Trace): boolean {
+  return trace.retrieved.length > 0 || trace.spans.some((s) => s.kind === 'retrieval');
 }
 
 /**

@@ -12,7 +12,14 @@ import {
 } from '../traces/braintrust-api.js';
 import type { Trace } from '../traces/trace.js';
 import { Clusterer, type Cluster, type LabelledTrace, type RepresentativePolicy } from './cluster.js';
-import { caseExpected, isNegativeFeedback, proposeLabel, reviewedLabel, type Label } from './label.js';
+import {
+  caseExpected,
+  isNegativeFeedback,
+  proposeLabel,
+  retrievalRecorded,
+  reviewedLabel,
+  type Label,
+} from './label.js';
 import { detectSecretRules, Scrubber, type ScrubRule } from './scrub.js';
 import { failureSignature } from './signature.js';
 import { parseWhereAll } from './where.js';
@@ -240,12 +247,6 @@ export function clusterToRow(
   const scrubber = options.scrub === false ? undefined : new Scrubber(options.scrubRules);
 
   const context: Record<string, unknown> = {
-    retrieved: trace.retrieved.map((c) => {
-      const chunk: Record<string, unknown> = { id: c.id };
-      if (c.text !== undefined) chunk.text = c.text;
-      if (c.score !== undefined) chunk.score = c.score;
-      return chunk;
-    }),
     tools: trace.tools,
     tool_calls: trace.tool_calls.map((c) => {
       const call: Record<string, unknown> = { name: c.name };
@@ -256,6 +257,15 @@ export function clusterToRow(
       return call;
     }),
   };
+  // No retrieval recorded is not an empty retrieval: leave `retrieved` out, so citation scorers do not apply
+  // on replay instead of failing every citation.
+  if (retrievalRecorded(trace))
+    context.retrieved = trace.retrieved.map((c) => {
+      const chunk: Record<string, unknown> = { id: c.id };
+      if (c.text !== undefined) chunk.text = c.text;
+      if (c.score !== undefined) chunk.score = c.score;
+      return chunk;
+    });
   if (trace.system_prompt !== undefined) context.system_prompt = trace.system_prompt;
   if (trace.response_schema !== undefined) context.schema = trace.response_schema;
 

@@ -1,9 +1,10 @@
-import { open, readFile, rename, stat, unlink, mkdir } from 'node:fs/promises';
+import { open, readFile, rename, rm, stat, unlink, mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stableStringify } from '../util/stable-json.js';
 import type { RegressionCase } from '../cases/regression-case.js';
+import { environmentError, UsageError } from '../errors.js';
 
 export interface LockOptions {
   /** Give up after this long (ms). */
@@ -58,9 +59,10 @@ export async function withFileLock<T>(
     }
     if (await removeIfStale(lockPath, staleMs)) continue;
     if (Date.now() - started > timeoutMs) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for the lock ${lockPath}; remove it if no tracegate process is running.`,
-      );
+      const holder = await readFile(lockPath, 'utf8').catch(() => '');
+      throw new UsageError(`Timed out after ${timeoutMs} ms waiting for the lock ${lockPath}.`, [
+        `It is held by ${holder.trim() || 'another process'}: wait for that tracegate process to finish and run again; remove the lock file only if no tracegate process is running.`,
+      ]);
     }
     await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
     delay = Math.min(delay * 2, 200);
@@ -177,7 +179,9 @@ export async function appendRows(
     try {
       text = await readFile(file, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // A dataset too big for one string, or unreadable: exit 2 naming it, not a stack trace.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw environmentError(error, 'read the dataset', file);
     }
     const existing = indexExisting(text);
     const outcome: AppendOutcome = { written: [], duplicates: [] };
@@ -233,14 +237,20 @@ export async function appendRows(
         path.dirname(file),
         `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
       );
-      const handle = await open(temp, 'w');
       try {
-        await handle.writeFile(content);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        const handle = await open(temp, 'w');
+        try {
+          await handle.writeFile(content);
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, file);
+      } catch (error) {
+        // A full or read-only disk: the dataset keeps its old bytes, and no temporary file is left.
+        await rm(temp, { force: true });
+        throw environmentError(error, 'write', file);
       }
-      await rename(temp, file);
     }
     return outcome;
   };

@@ -83,17 +83,19 @@ const posix = (p: string) => p.split(path.sep).join('/');
  */
 export async function harvest(options: HarvestOptions): Promise<HarvestOutcome> {
   const repo = new HarvestRepo(options.github); // settings checked before any work
+  const reviewDir = path.resolve(options.cwd, options.reviewDir);
   const scored = await scoreRecordedTraces({
     from: options.from,
     format: options.format,
     braintrust: options.braintrust,
     config: options.config,
-    cwd: options.configDir ?? options.cwd,
+    cwd: options.cwd,
+    configDir: options.configDir,
     sample: options.sample,
-    reviewDir: options.reviewDir,
+    reviewDir,
     onSkip: options.onSkip,
   });
-  const queue = new ReviewQueue(path.resolve(options.cwd, options.reviewDir));
+  const queue = new ReviewQueue(reviewDir);
   const resolver = verificationResolver(options.config, options.configDir ?? options.cwd);
   const outcome: HarvestOutcome = {
     scored,

@@ -42,14 +42,20 @@ export async function verifyRow(
   options: { timeoutMs?: number } = {},
 ): Promise<Verification> {
   const mode = row.metadata.failure_mode;
-  if (row.output === undefined)
+  // A model that answered only with a tool call has no output: its recorded calls are what replays.
+  const toolCalls = row.context?.tool_calls;
+  if (row.output === undefined && !(Array.isArray(toolCalls) && toolCalls.length))
     return {
       verified: false,
-      reason: `the row has no recorded output, so the ${mode} scorers cannot replay the failure`,
+      reason: `the row has no recorded output or tool calls, so the ${mode} scorers cannot replay the failure`,
       scorers: [],
     };
   const scorers = (await resolver.forMode(mode)).filter((s) => s.mode === 'blocking');
-  const verdict = await scoreCase({ ...row, id: row.id ?? 'pending' } as RegressionCase, scorers, options);
+  const verdict = await scoreCase(
+    { ...row, output: row.output ?? null, id: row.id ?? 'pending' } as RegressionCase,
+    scorers,
+    options,
+  );
   const caught = verdict.scorers.filter((s) => typeof s.score === 'number' && s.score < s.min_score);
   if (verdict.status === 'failed' || caught.length) {
     return {

@@ -164,9 +164,17 @@ export function mergeResults(
   }
   const sorted = Object.fromEntries(Object.entries(modes).sort(([a], [b]) => a.localeCompare(b)));
   const run = decideRun(sorted, rules);
+  const interrupted = shards.filter((s) => s.interrupted);
   return {
     version: 1,
-    passed: run.passed,
+    // A shard that did not finish (interrupted) holds partial results: the merge can never pass.
+    passed: !interrupted.length && run.passed,
+    ...(interrupted.length
+      ? {
+          interrupted: true,
+          interrupted_reason: `shard(s) ${interrupted.map((s) => s.shard ?? '?').join(', ')} did not finish: ${interrupted[0].interrupted_reason ?? 'interrupted'}`,
+        }
+      : {}),
     started_at: shards.map((s) => s.started_at).sort()[0],
     duration_ms: Math.max(...shards.map((s) => s.duration_ms)),
     task: shards[0].task,

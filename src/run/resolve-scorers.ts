@@ -110,7 +110,14 @@ export async function findScorer(id: string, cwd: string, keyPath = 'scorers'): 
       'Or use "autoevals:<Name>", "file:./scorers/my-scorer.ts#export", or put scorers/<id>.ts in your project.',
     ]);
   }
-  const mod = await importModule(file);
+  let mod: Record<string, unknown>;
+  try {
+    mod = await importModule(file);
+  } catch (error) {
+    throw new UsageError(`Scorer file ${file} (at ${keyPath}) failed to load: ${(error as Error).message}`, [
+      'Fix the error in that file (a syntax error, a missing import), or remove the scorer from the config.',
+    ]);
+  }
   const value = exportName ? mod[exportName] : (mod.default ?? mod[Object.keys(mod)[0]]);
   return asDefinition(value, id, file, keyPath);
 }

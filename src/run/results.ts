@@ -115,6 +115,13 @@ export interface Results {
     task: { cost_usd: number; input_tokens: number; output_tokens: number };
     judge: { calls: number; cost_usd: number };
   };
+  /**
+   * Set when the run did not finish (a signal, a process.exit, an error in the environment): the results
+   * hold the cases that completed before, and `passed` is false whatever they say.
+   */
+  interrupted?: boolean;
+  /** Why the run did not finish, e.g. "SIGTERM" or "process.exit(0) called during the run". */
+  interrupted_reason?: string;
   /** The gate's rules and the run-level reasons. Absent in files written before issue 8. */
   gate?: GateSettings;
   /** Counts of cases that `cases` does not hold (report-only views keep just the notable cases). */

@@ -372,6 +372,28 @@ function firstLine(text: string): string {
 
 function excerpt(output: unknown): string | undefined {
   if (output === undefined) return undefined;
-  const text = typeof output === 'string' ? output : JSON.stringify(output);
+  const text = typeof output === 'string' ? output : safeStringify(output);
   return text.length > 300 ? text.slice(0, 300) + '…' : text;
+}
+
+/**
+ * JSON for an excerpt of any value a task can return: a circular reference, a BigInt or nesting deeper
+ * than the stack would make JSON.stringify throw and end the run; here they become markers.
+ */
+function safeStringify(value: unknown): string {
+  const seen = new WeakSet<object>();
+  try {
+    return (
+      JSON.stringify(value, (_key, v: unknown) => {
+        if (typeof v === 'bigint') return `${v}n`;
+        if (v && typeof v === 'object') {
+          if (seen.has(v)) return '[Circular]';
+          seen.add(v);
+        }
+        return v;
+      }) ?? String(value)
+    );
+  } catch (error) {
+    return `[unprintable output: ${(error as Error).message}]`;
+  }
 }

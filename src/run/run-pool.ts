@@ -9,10 +9,18 @@ export async function runPool<T>(
   concurrency: number,
   worker: (item: T) => Promise<void>,
 ): Promise<void> {
+  // After the first failure no puller takes another item: Promise.all rejects at once, but the other
+  // pullers would otherwise keep running cases nobody will read.
+  let failed = false;
   if (Array.isArray(items)) {
     let next = 0;
     const pull = async () => {
-      while (next < items.length) await worker(items[next++]);
+      try {
+        while (!failed && next < items.length) await worker(items[next++]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, pull));
     return;
@@ -23,13 +31,18 @@ export async function runPool<T>(
       : (items as Iterable<T>)[Symbol.iterator]();
   let done = false;
   const pull = async () => {
-    while (!done) {
-      const step = await iterator.next();
-      if (step.done) {
-        done = true;
-        return;
+    try {
+      while (!done && !failed) {
+        const step = await iterator.next();
+        if (step.done) {
+          done = true;
+          return;
+        }
+        await worker(step.value);
       }
-      await worker(step.value);
+    } catch (error) {
+      failed = true;
+      throw error;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, pull));
@@ -50,6 +63,7 @@ export async function runPoolBatched<T>(
   let position = 0;
   let done = false;
   let refill: Promise<void> | null = null;
+  let failed = false; // after the first failure no puller takes another item
   const take = async (): Promise<{ item: T } | undefined> => {
     while (position >= buffer.length) {
       if (done) return undefined;
@@ -66,14 +80,19 @@ export async function runPoolBatched<T>(
     return { item: buffer[position++] };
   };
   const pull = async () => {
-    for (;;) {
-      if (position < buffer.length) {
-        await worker(buffer[position++]);
-        continue;
+    try {
+      while (!failed) {
+        if (position < buffer.length) {
+          await worker(buffer[position++]);
+          continue;
+        }
+        const next = await take();
+        if (!next || failed) return;
+        await worker(next.item);
       }
-      const next = await take();
-      if (!next) return;
-      await worker(next.item);
+    } catch (error) {
+      failed = true;
+      throw error;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, pull));

@@ -73,10 +73,6 @@ export function braintrustSpan(row: Record<string, unknown>): {
       span.output_messages = [{ role: 'assistant', content: output }];
     span.input = input;
     span.output = output;
-    const model = metadata.model ?? metadata.model_version;
-    if (typeof model === 'string') span.model = model;
-    if (Array.isArray(metadata.tools)) span.tool_definitions = metadata.tools;
-    span.response_schema = responseSchema(metadata.response_format);
     span.usage = {};
     if (typeof metrics.prompt_tokens === 'number') span.usage.input_tokens = metrics.prompt_tokens;
     if (typeof metrics.completion_tokens === 'number') span.usage.output_tokens = metrics.completion_tokens;
@@ -92,6 +88,14 @@ export function braintrustSpan(row: Record<string, unknown>): {
     span.input = input;
     span.output = output;
   }
+
+  // The model, the tools offered and the response format are read from any span's metadata: an `llm`
+  // span's, and the root's, where apps that log one span per request (or wrap the call) put them.
+  const model = metadata.model ?? metadata.model_version;
+  if (typeof model === 'string') span.model = model;
+  if (Array.isArray(metadata.tools)) span.tool_definitions = metadata.tools;
+  const schema = responseSchema(metadata.response_format);
+  if (schema !== undefined) span.response_schema = schema;
 
   const pv = metadata.prompt_version ?? (isRecord(metadata.prompt) ? metadata.prompt.version : undefined);
   if (typeof pv === 'string' || typeof pv === 'number') span.prompt_version = String(pv);

@@ -152,7 +152,8 @@ describe('tracegate eval with process and HTTP tasks', () => {
       'tracegate.config.json': {
         task: `cmd:node ${echoApp}`,
         concurrency: 1,
-        timeout_ms: 1000,
+        // Long enough for a cold process start on a loaded CI machine; the hanging case still hits it.
+        timeout_ms: 4000,
         failure_modes: { x: { scorers: ['exact-match'] } },
       },
       'datasets/a.jsonl': jsonl(rows),
@@ -163,7 +164,7 @@ describe('tracegate eval with process and HTTP tasks', () => {
     expect(results.failure_modes.x).toMatchObject({ cases: 5, passed: 3, errored: 2 });
     const byId = Object.fromEntries(results.cases.map((c: { id: string }) => [c.id, c]));
     expect(byId.boom.error).toMatch(/task process exited \(code 3\)/);
-    expect(byId.h.error).toBe('timed out after 1000 ms');
+    expect(byId.h.error).toBe('timed out after 4000 ms');
     p.cleanup();
   });
 
@@ -185,13 +186,15 @@ describe('tracegate eval with process and HTTP tasks', () => {
       'tracegate.config.json': { failure_modes: { x: { scorers: ['exact-match'] } } },
       'datasets/a.jsonl': jsonl(rows.filter((r) => r.id !== 'boom')),
     });
-    const run = await cli(['eval', '--task', url, '--timeout', '300', '--json'], p.dir);
+    // fetch loads undici on first use, which takes hundreds of ms on a loaded machine: a timeout well above
+    // that, which the hanging request still hits.
+    const run = await cli(['eval', '--task', url, '--timeout', '3000', '--json'], p.dir);
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     expect(run.code).toBe(1);
     const results = JSON.parse(run.stdout);
     expect(results.failure_modes.x).toMatchObject({ cases: 4, passed: 3, errored: 1 });
-    expect(results.cases.find((c: { id: string }) => c.id === 'h').error).toBe('timed out after 300 ms');
+    expect(results.cases.find((c: { id: string }) => c.id === 'h').error).toBe('timed out after 3000 ms');
     p.cleanup();
   });
 });

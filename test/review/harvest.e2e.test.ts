@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,9 @@ const EXISTING = JSON.stringify({
   input: { question: 'What is the refund window?' },
   metadata: { failure_mode: 'hallucination', signature: 'sha256:unrelated' },
 });
+
+// Each test starts the real CLI several times: give a loaded CI machine room.
+jest.setTimeout(180_000);
 
 let dir: string;
 let github: GitHubServer;
@@ -138,4 +142,36 @@ test('a failure already in the local datasets is not harvested; bad settings are
   expect(badRepo.code).toBe(2);
   expect(badRepo.stderr).toMatch(/Invalid repository 'nope'\. Expected format \{owner\}\/\{repo\}/);
   expect((await readdir(dir)).includes('fresh')).toBe(true);
+});
+
+test('a new failure later is added to the same pull request: one more commit, the body lists both rows', async () => {
+  expect((await harvest()).code).toBe(0);
+  const firstBody = github.git.pulls(REPO)[0].body;
+  // The same app a week later fails another tool the same way: a new signature.
+  const logs = await readFile(path.join(dir, 'logs.jsonl'), 'utf8');
+  await writeFile(
+    path.join(dir, 'later.jsonl'),
+    logs.replaceAll('lookup_order', 'track_parcel').replace(/"t(\d+)-/g, '"w$1-'),
+  );
+  const later = await cli(['harvest', '--from', 'later.jsonl'], dir, env());
+  expect(later.stderr).toBe('');
+  expect(later.code).toBe(0);
+  expect(later.stdout).toMatch(/added tool-0002 to datasets\/tool-argument-error\.jsonl/);
+  expect(later.stdout).toMatch(/updated pull request #1/);
+  expect(github.git.pulls(REPO)).toHaveLength(1);
+  const branch = github.git.files(REPO, 'tracegate/harvest')!;
+  const rows = branch['datasets/tool-argument-error.jsonl']
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  expect(rows.map((r) => [r.id, r.metadata.signature_basis])).toEqual([
+    ['tool-0001', 'tool-argument-error|tool:lookup_order|arg:order_id'],
+    ['tool-0002', 'tool-argument-error|tool:track_parcel|arg:order_id'],
+  ]);
+  expect(github.git.history(REPO, 'tracegate/harvest')).toHaveLength(3);
+  const body = github.git.pulls(REPO)[0].body;
+  expect(firstBody).toMatch(/1 regression row\(s\)/);
+  expect(body).not.toBe(firstBody);
+  expect(body).toMatch(/2 regression row\(s\)/);
+  expect(body).toMatch(/`tool-0001`[\s\S]*`tool-0002`/);
 });

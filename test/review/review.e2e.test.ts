@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,6 +8,9 @@ import { cli, repo } from '../helpers/cli.js';
 // The review workflow through the real CLI: score recorded traces into the queue, list, show, relabel,
 // approve (verified, idempotent), reject (remembered by signature), refuse a row its own scorers pass.
 const fixture = path.join(repo, 'test/fixtures/traces/braintrust/support-logs.json');
+// Each test starts the real CLI several times: give a loaded CI machine room.
+jest.setTimeout(180_000);
+
 let dir: string;
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tracegate-review-'));

@@ -107,8 +107,17 @@ describe('cmd: task', () => {
     expect((after.metadata as { pid: number }).pid).not.toBe((first.metadata as { pid: number }).pid);
   });
 
-  it('errors a case answered with a non-JSON line or an error object', async () => {
-    await expect(run(task, 'garbage')).rejects.toThrow(/not JSON: "this is not json"/);
+  it('never takes a log line as the answer: the case times out naming it; an error object errors it', async () => {
+    // A non-JSON line is the app's log (shown on stderr), not an answer: the timeout's error names it.
+    await expect(run(task, 'warm-up')).resolves.toMatchObject({ output: 'echo:warm-up' });
+    const c = kase('garbage');
+    const controller = new AbortController();
+    const pending = task.run(c.input, c, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort(new Error('timed out after 300 ms'));
+    await expect(pending).rejects.toThrow(
+      /timed out after 300 ms; the app printed 1 line\(s\) on stdout that are not replies .*"this is not json"/,
+    );
     await expect(run(task, 'fail')).rejects.toThrow(/task reported an error: model overloaded/);
     await expect(run(task, 'ok')).resolves.toMatchObject({ output: 'echo:ok' });
   });

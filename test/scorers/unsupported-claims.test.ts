@@ -52,8 +52,8 @@ describe('unsupported-claims', () => {
     {
       name: 'invented email and URL',
       answer: 'Email refunds@acme.example or visit https://acme.example/refunds within 30 days.',
-      unsupported: ['refunds@acme.example', 'https://acme.example/refunds', 'visit'],
-      score: 1 / 4,
+      unsupported: ['refunds@acme.example', 'https://acme.example/refunds'],
+      score: 1 / 3,
     },
     {
       name: 'invented person (and terms the context lacks)',
@@ -144,7 +144,7 @@ describe('unsupported-claims', () => {
       name: 'multi-word names as units: names recombined',
       answer: 'Ford met Henry Miller.',
       retrieved: [doc(FORD)],
-      score: 0.5,
+      score: 2 / 3,
       unsupported: ['Henry Miller'],
     },
     {
@@ -177,7 +177,7 @@ describe('unsupported-claims', () => {
       name: 'phone: an invented number',
       answer: 'Call us on +1 415 555 0199.',
       retrieved: [doc('Call us on +1 415 555 0100.')],
-      score: 0.5,
+      score: 0,
       unsupported: ['+1 415 555 0199'],
     },
     {
@@ -269,7 +269,7 @@ describe('unsupported-claims', () => {
       name: 'an invented negation',
       answer: 'The Oberoi family is not involved in hotels.',
       retrieved: [doc('The Oberoi family is famous for its involvement in hotels.')],
-      score: 0.8,
+      score: 2 / 3,
       unsupported: ['not'],
     },
     {

@@ -23,8 +23,8 @@ export function registerClusterCommand(program: Command, state: CliState): void 
       collect,
       [],
     )
-    .option('--top <n>', 'show the N largest clusters', positiveInt('--top'))
-    .option('--json', 'print clusters as JSON')
+    .option('--top <n>', 'show the N largest clusters (default: all)', positiveInt('--top'))
+    .option('--json', 'print clusters as JSON (default: a table)')
     .action(async (opts) => {
       const skips = skipPrinter();
       const result = await collectClusters({

@@ -11,47 +11,67 @@ export function registerEvalCommand(program: Command, state: CliState): void {
   program
     .command('eval')
     .description('run the regression datasets against the task and gate on the results')
-    .option('--config <file>', 'config file (default: tracegate.config.* found upward)')
-    .option('--task <spec>', 'module:./app.js#fn | cmd:<command> | http(s)://url | replay')
-    .option('--datasets <glob>', 'dataset glob (default: datasets/**/*.jsonl)')
-    .option('--baseline <results.json>', 'results.json from the main branch to compare with')
-    .option('--out <dir>', 'output directory (default: .tracegate)')
-    .option('--trials <n>', 'runs per case', positiveInt('--trials'))
-    .option('--concurrency <n>', 'cases in flight at once', positiveInt('--concurrency'))
-    .option('--timeout <ms>', 'per-case timeout in milliseconds', positiveInt('--timeout'))
-    .option('--shard <K/N>', 'run shard K of N (stable by case id)')
     .option(
-      '--filter <key=value>',
-      'only matching cases (failure_mode, id, tag, kind, dataset); repeatable',
-      collect,
-      [],
+      '--config <file>',
+      'config file (default: tracegate.config.* found upward, else built-in defaults)',
+    )
+    .option(
+      '--task <spec>',
+      "module:./app.js#fn | cmd:<command> | http(s)://url | replay; a path is relative to the working directory (default: the config's task, else replay)",
+    )
+    .option('--datasets <glob>', "dataset glob (default: the config's datasets, else datasets/**/*.jsonl)")
+    .option(
+      '--baseline <results.json>',
+      'results.json from the main branch to compare with (default: none, thresholds only)',
+    )
+    .option('--out <dir>', "output directory (default: the config's out, else .tracegate)")
+    .option('--trials <n>', "runs per case (default: the config's trials, else 1)", positiveInt('--trials'))
+    .option(
+      '--concurrency <n>',
+      "cases in flight at once (default: the config's concurrency, else 8)",
+      positiveInt('--concurrency'),
+    )
+    .option(
+      '--timeout <ms>',
+      "per-case timeout in milliseconds (default: the config's timeout_ms, else 60000)",
+      positiveInt('--timeout'),
+    )
+    .option('--shard <K/N>', 'run shard K of N (stable by case id) (default: all cases)')
+    .addOption(
+      new Option(
+        '--filter <key=value>',
+        'only matching cases; keys failure_mode, id, tag, kind, review_status (a row without one counts as approved), dataset; a,b = either, * wildcard; repeatable',
+      )
+        .argParser(collect)
+        .default([], 'all cases'),
     )
     .addOption(
-      new Option('--fail-on <what>', 'what fails the gate').choices([
-        'regression',
-        'threshold',
-        'both',
-        'never',
-      ]),
+      new Option(
+        '--fail-on <what>',
+        "what fails the gate (default: the config's fail_on, else both)",
+      ).choices(['regression', 'threshold', 'both', 'never']),
     )
     .addOption(
       new Option(
         '--on-skipped <what>',
-        'what a case no scorer could check (e.g. a judge without a key) does: fail the gate (default) or warn',
+        "what a case no scorer could check (e.g. a judge without a key) does: fail the gate or warn (default: the config's on_skipped, else fail)",
       ).choices(['fail', 'warn']),
     )
     .option('--allow-empty', 'let a run that selects no case pass (default: exit 2)')
-    .option('--origin-url-template <template>', 'link to origin spans, e.g. https://viewer/{object_id}/{id}')
+    .option(
+      '--origin-url-template <template>',
+      "link to origin spans, e.g. https://viewer/{object_id}/{id} (default: the config's origin_url_template)",
+    )
     .option(
       '--braintrust-experiment [name]',
-      "log the run as a Braintrust experiment (needs BRAINTRUST_API_KEY); without --baseline, the baseline is the base branch's latest experiment",
+      "log the run as a Braintrust experiment (needs BRAINTRUST_API_KEY); without --baseline, the baseline is the base branch's latest experiment (default: off)",
     )
     .option(
       '--base-branch <branch>',
-      'with --braintrust-experiment: the branch PRs merge into (default GITHUB_BASE_REF, else main)',
+      'with --braintrust-experiment: the branch PRs merge into (default: GITHUB_BASE_REF, else main)',
     )
-    .option('--json', 'print the results summary as JSON instead of the table')
-    .option('--quiet', 'no progress output')
+    .option('--json', 'print the results summary as JSON instead of the table (default: off)')
+    .option('--quiet', 'no progress output (default: off)')
     .action(async (opts) => {
       const outcome = await evaluate({
         config: opts.config,

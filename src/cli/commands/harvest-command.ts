@@ -3,31 +3,12 @@ import { positiveInt } from '../options.js';
 import { loadConfig } from '../../config/load-config.js';
 import { TRACE_FORMATS } from '../../traces/trace.js';
 import { DISTINCT_KEYS } from '../../review/queue.js';
-import { harvest, type HarvestOutcome } from '../../review/harvest.js';
+import { harvest } from '../../review/harvest.js';
+import { renderHarvest } from '../../review/harvest-text.js';
 import { plainText } from '../../review/terminal-text.js';
 import { braintrustSourceOptions, skipPrinter } from './promote-command.js';
 import { parseRate } from './score-command.js';
 import type { CliState } from './index.js';
-
-/** The outcome as terminal lines. */
-export function renderHarvest(outcome: HarvestOutcome): string[] {
-  const out: string[] = [];
-  const s = outcome.scored;
-  out.push(
-    `scored ${s.stats.scored} trace(s), ${s.stats.failed} failing; ${s.review?.proposed ?? 0} failing verdict(s) queued for review`,
-  );
-  for (const a of outcome.added) out.push(`  added ${a.row_id} to ${a.dataset} (review item ${a.id})`);
-  for (const d of outcome.duplicates) out.push(`  unchanged ${d.id}: ${plainText(d.reason, 200)}`);
-  for (const h of outcome.held) out.push(`  held ${h.id}: ${plainText(h.reason, 200)}`);
-  for (const r of outcome.refused) out.push(`  refused ${r.id}: ${plainText(r.reason, 400)}`);
-  const p = outcome.pull;
-  if (p?.action === 'created')
-    out.push(`opened pull request #${p.number} (${outcome.branch} → ${outcome.base}): ${p.url}`);
-  else if (p?.action === 'updated') out.push(`updated pull request #${p.number}: ${p.url}`);
-  else if (outcome.added.length === 0)
-    out.push(`nothing new to harvest${p ? `; pull request #${p.number} left as it is` : ''}`);
-  return out;
-}
 
 /** `tracegate harvest`: production failures → verified regression rows → one pull request. */
 export function registerHarvestCommand(program: Command, state: CliState): void {

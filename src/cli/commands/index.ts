@@ -6,6 +6,7 @@ import { registerPullCommand } from './pull-command.js';
 import { registerScoreCommand } from './score-command.js';
 import { registerReviewCommand } from './review-command.js';
 import { registerHarvestCommand } from './harvest-command.js';
+import { registerInitCommand } from './init-command.js';
 
 /** Shared between the CLI entry and its commands: the exit code a command wants. */
 export interface CliState {
@@ -24,4 +25,5 @@ export function registerExtraCommands(program: Command, state: CliState): void {
   registerScoreCommand(program, state);
   registerReviewCommand(program, state);
   registerHarvestCommand(program, state);
+  registerInitCommand(program, state);
 }

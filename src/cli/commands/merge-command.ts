@@ -23,7 +23,10 @@ export function registerMergeCommand(program: Command, state: CliState): void {
         "what a case no scorer could check does (default: the config's on_skipped, else fail)",
       ).choices(['fail', 'warn']),
     )
-    .option('--allow-empty', 'let a merged run with no case pass')
+    .option(
+      '--allow-empty',
+      "let a merged run with no case pass (default: the config's allow_empty, else exit 2)",
+    )
     .action(async (files: string[], opts) => {
       const { results, paths } = await mergeResultFiles(files, {
         cwd: process.cwd(),

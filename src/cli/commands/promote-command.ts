@@ -32,11 +32,17 @@ export function addSourceOptions(command: Command): Command {
     )
     .option(
       '--window <records>',
-      'records a trace may stay silent before it counts as complete',
+      'records a trace may stay silent before it counts as complete (default: 5000)',
       positiveInt('--window'),
     )
-    .option('--since <iso>', 'with --from braintrust:PROJECT: only rows created at or after this time')
-    .option('--until <iso>', 'with --from braintrust:PROJECT: only rows created before this time')
+    .option(
+      '--since <iso>',
+      'with --from braintrust:PROJECT: only rows created at or after this time (default: all)',
+    )
+    .option(
+      '--until <iso>',
+      'with --from braintrust:PROJECT: only rows created before this time (default: all)',
+    )
     .option(
       '--score <NAME OP N>',
       'with --from braintrust:PROJECT: only rows whose score meets it, e.g. "Factuality<0.5" (repeatable; in BTQL)',
@@ -57,7 +63,7 @@ export function addSourceOptions(command: Command): Command {
     )
     .option(
       '--limit <n>',
-      'with --from braintrust:PROJECT: fetch at most N rows (spans)',
+      'with --from braintrust:PROJECT: fetch at most N rows (spans) (default: all)',
       positiveInt('--limit'),
     );
 }
@@ -121,15 +127,26 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         'turn production traces into regression cases: import, label, cluster, scrub, append to datasets/<mode>.jsonl',
       ),
   )
-    .option('--label <mode>', 'the reviewed failure mode of the selected traces (review_status approved)')
+    .option(
+      '--label <mode>',
+      'the reviewed failure mode of the selected traces (review_status approved) (default: none; this or --auto-label)',
+    )
     .option(
       '--auto-label',
-      'propose a failure mode per trace from the deterministic checks (review_status pending)',
+      'propose a failure mode per trace from the deterministic checks (review_status pending) (default: off)',
     )
-    .addOption(new Option('--review <status>', 'review_status to write').choices(['pending', 'approved']))
+    .addOption(
+      new Option(
+        '--review <status>',
+        'review_status to write (default: approved with --label, pending with --auto-label)',
+      ).choices(['pending', 'approved']),
+    )
     .option('--to <path>', 'dataset directory (rows go to <dir>/<mode>.jsonl) or a .jsonl file', 'datasets')
-    .option('--dry-run', 'print the rows instead of writing them')
-    .option('--no-scrub', 'do NOT replace personal data and secrets (only for data known to be clean)')
+    .option('--dry-run', 'print the rows instead of writing them (default: write)')
+    .option(
+      '--no-scrub',
+      'do NOT replace personal data and secrets (only for data known to be clean) (default: scrub)',
+    )
     .option(
       '--scrub-pattern <name=regex>',
       'also scrub this pattern (repeatable), e.g. customer_id=CUST-\\d{6}',
@@ -144,18 +161,27 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
     .option('--max-related <n>', 'most related span ids recorded per row', positiveInt('--max-related'), 1000)
     .option(
       '--golden <fraction>',
-      'golden mode: sample this fraction of traces where nothing failed as kind golden rows of --label',
+      'golden mode: sample this fraction of traces where nothing failed as kind golden rows of --label (default: off)',
       fraction,
     )
-    .option('--expected <json>', 'an expected value (JSON) for every row, e.g. the reviewed correct answer')
+    .option(
+      '--expected <json>',
+      "an expected value (JSON) for every row, e.g. the reviewed correct answer (default: the trace's)",
+    )
     .option('--tag <tag>', 'tag every row (repeatable)', collect, [])
-    .option('--origin-url-template <template>', 'origin.url, e.g. https://viewer/{object_id}/{id}')
-    .option('--config <file>', 'tracegate config whose scorers verify each row')
+    .option(
+      '--origin-url-template <template>',
+      'origin.url, e.g. https://viewer/{object_id}/{id} (default: none)',
+    )
+    .option(
+      '--config <file>',
+      'tracegate config whose scorers verify each row (default: tracegate.config.* found upward)',
+    )
     .option(
       '--allow-unverified',
-      "write rows even when their mode's blocking scorers pass the recorded output (metadata.verified: false)",
+      "write rows even when their mode's blocking scorers pass the recorded output (metadata.verified: false) (default: off)",
     )
-    .option('--json', 'print the outcome as JSON')
+    .option('--json', 'print the outcome as JSON (default: a table)')
     .action(async (opts) => {
       const { config, dir } = await loadConfig(process.cwd(), opts.config);
       let expected: unknown;
@@ -192,6 +218,15 @@ export function registerPromoteCommand(program: Command, state: CliState): void 
         allowUnverified: !!opts.allowUnverified,
       };
       const outcome = await promoteTraces(options);
+      if (outcome.stats.imported === 0) {
+        // Nothing to promote is not success: a wrong file, a wrong --format or an empty export.
+        throw new UsageError(
+          `No usable trace in ${opts.from}: ${outcome.stats.records} record(s) read, ${outcome.stats.skipped} skipped${outcome.stats.format ? ` (format ${outcome.stats.format})` : ' (no recognised format)'}.`,
+          [
+            'Check that the file is a trace export (Braintrust logs, OTLP/JSON, Langfuse, normalised JSONL) and pass --format if auto-detection guessed wrong.',
+          ],
+        );
+      }
       // A refused row is a check that failed: exit 1, after writing the rows that proved themselves.
       const refused = outcome.unverified.length ? 1 : 0;
       if (opts.json) {

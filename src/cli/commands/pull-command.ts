@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { pullDataset } from '../../braintrust/datasets.js';
 import { resolveProject } from '../../braintrust/settings.js';
 import { terminalSafe } from '../../braintrust/terminal-safe.js';
 import type { CliState } from './index.js';
@@ -25,6 +24,8 @@ export function registerPullCommand(program: Command, state: CliState): void {
     .action(async (opts) => {
       const cwd = process.cwd();
       const project = resolveProject(opts.project, await configuredProject(cwd, opts.config));
+      // The Braintrust SDK loads only when a Braintrust command runs.
+      const { pullDataset } = await import('../../braintrust/datasets.js');
       const outcome = await pullDataset({
         cwd,
         project,

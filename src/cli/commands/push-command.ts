@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load-config.js';
-import { pushDatasets } from '../../braintrust/datasets.js';
-import { pushScorers, renderScorerPlan } from '../../braintrust/scorers.js';
 import { resolveProject } from '../../braintrust/settings.js';
 import { terminalSafe } from '../../braintrust/terminal-safe.js';
 import type { CliState } from './index.js';
@@ -31,6 +29,8 @@ export function registerPushCommand(program: Command, state: CliState): void {
       const cwd = process.cwd();
       const { config } = await loadConfig(cwd, opts.config);
       const project = resolveProject(opts.project, config.braintrust?.project);
+      // The Braintrust SDK loads only when a Braintrust command runs.
+      const { pushDatasets } = await import('../../braintrust/datasets.js');
       const outcomes = await pushDatasets({
         cwd,
         project,
@@ -76,6 +76,7 @@ export function registerPushCommand(program: Command, state: CliState): void {
       const cwd = process.cwd();
       const loaded = await loadConfig(cwd, opts.config);
       const project = resolveProject(opts.project, loaded.config.braintrust?.project);
+      const { pushScorers, renderScorerPlan } = await import('../../braintrust/scorers.js');
       const plan = await pushScorers({
         config: loaded.config,
         configDir: loaded.dir,

@@ -15,7 +15,7 @@ export interface ModuleTaskOptions {
    * helps CPU-bound synchronous tasks, and limits how many cases one stuck worker takes down with it.
    */
   workers?: number;
-  /** How long a worker may ignore a timed-out case's abort before it is terminated (ms, default 1000). */
+  /** How long a worker may ignore a timed-out case's abort before it is terminated (ms, default 500). */
   stuckGraceMs?: number;
 }
 
@@ -32,7 +32,10 @@ export async function createModuleTask(
 ): Promise<Task> {
   const [file, exportName = 'default'] = target.split('#');
   const resolved = path.resolve(cwd, file);
-  if (!existsSync(resolved)) throw new UsageError(`Task module not found: ${file} (from task "${spec}")`);
+  if (!existsSync(resolved))
+    throw new UsageError(`Task module not found: ${file} (looked for ${resolved}, from task "${spec}")`, [
+      'A path in --task resolves against the working directory; the config\'s "task" against the config file\'s folder.',
+    ]);
   const typescript = /\.(c|m)?tsx?$/.test(resolved);
   const jiti = typescript ? resolveJiti() : null;
   const pool = new TaskWorkerPool(

@@ -21,6 +21,11 @@ export interface Task {
   spec: string;
   run(input: unknown, testCase: RegressionCase, context: TaskCallContext): Promise<TaskResult>;
   close(): Promise<void>;
+  /**
+   * Set once the task is known never to work (a `cmd:` program that cannot be started): the run stops
+   * and exits 2 with this error, rather than erroring every case.
+   */
+  readonly fatal?: Error;
 }
 
 /** A case the task could not produce a result for (threw, timed out, died, returned garbage). */
