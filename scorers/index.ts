@@ -26,6 +26,9 @@ export {
   type ClaimKind,
 } from './unsupported-claims.js';
 export { constraints, constraintSetSchema, type ConstraintSet } from './constraints.js';
+export { faithfulness } from './faithfulness.js';
+export { factuality } from './factuality.js';
+export { rubric } from './rubric.js';
 export { readJson, type JsonReadResult, type JsonFailureKind } from './util/json-text.js';
 export { matchValue, matcherSchema, isMatcher, type Matcher } from './util/matchers.js';
 export { findPii, type PiiKind, type PiiSpan } from './util/pii.js';

@@ -11,6 +11,9 @@ import { retrievalRecall } from './retrieval-recall.js';
 import { citationGrounding } from './citation-grounding.js';
 import { unsupportedClaims } from './unsupported-claims.js';
 import { constraints } from './constraints.js';
+import { faithfulness } from './faithfulness.js';
+import { factuality } from './factuality.js';
+import { rubric } from './rubric.js';
 
 /** Every built-in scorer, in the order the README lists them (by failure mode, then generic). */
 export const BUILTIN_SCORER_LIST: ScorerDefinition[] = [
@@ -23,6 +26,10 @@ export const BUILTIN_SCORER_LIST: ScorerDefinition[] = [
   citationGrounding,
   unsupportedClaims,
   constraints,
+  // Judge scorers (an LLM reads the answer): blocking only once calibrated, see docs/judges.md.
+  faithfulness,
+  factuality,
+  rubric,
   exactMatch,
   contains,
   levenshtein,

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { JudgeConfig } from '../src/judge/judge-config.js';
+import type { JudgeRuntime } from '../src/judge/judge-runtime.js';
 
 /**
  * What a scorer is called with: the autoevals argument shape (`input`, `output`, `expected`, `metadata`)
@@ -30,7 +32,20 @@ export interface ScorerContext {
   /** Directory that relative paths in options resolve against (the config file's directory). */
   cwd: string;
   /** Judge settings from the config, for judge scorers. */
-  judge?: { baseUrl?: string; model?: string; apiKey?: string; promptVersion?: string };
+  judge?: {
+    baseUrl?: string;
+    model?: string;
+    apiKey?: string;
+    promptVersion?: string;
+    /** The environment variable the key is read from (named in skip reasons). */
+    apiKeyEnv?: string;
+    /** The whole `judge` config section (defaults applied). */
+    config?: JudgeConfig;
+    /** The run's judge: one client, cache, usage ledger and budget shared by every judge scorer. */
+    runtime?: JudgeRuntime;
+  };
+  /** The scorer's name in results (its id, or the config entry's `name`). */
+  scorerName?: string;
 }
 
 /** A registered scorer: an id, a version (part of the results fingerprint), its options and a factory. */
@@ -44,6 +59,11 @@ export interface ScorerDefinition<Options = any> {
   description: string;
   options: z.ZodType<Options>;
   create(options: Options, context: ScorerContext): ScorerFn;
+  /**
+   * The version for these options and settings, when it depends on them (a judge scorer's version is the
+   * hash of its template, model and parameters); otherwise `version` is used.
+   */
+  versionFor?(options: Options, context: ScorerContext): string;
 }
 
 /** Clamp to 0..1; NaN becomes 0 so a broken computation fails loudly rather than passing. */

@@ -79,10 +79,13 @@ export const unsupportedClaims: ScorerDefinition<Options> = {
       if (opts.sources.includes('input')) parts.push(...inputText(args.input));
       parts.push(allowText);
       const facts = cachedFacts(parts.join('\n'));
+      // With no source text at all there is no wording to compare terms with: only names, numbers, dates,
+      // contacts and negations are held against the answer ("Sorry, I could not find that order." is fine).
+      const hasText = parts.some((p) => p.trim() !== '');
       const { claims, unsupported, tolerated } = checkClaims(
         answerText(args.output, opts.answer_field),
         facts,
-        opts.term_share,
+        hasText ? opts.term_share : 1,
         kinds,
       );
       const byKind: Record<string, number> = {};

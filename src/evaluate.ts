@@ -27,6 +27,12 @@ import { resolveProject } from './braintrust/settings.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { writeAtomic as writeFileAtomic } from './output/write-atomic.js';
 import type { LoadedCase } from './cases/regression-case.js';
+import { prepareJudge } from './judge/prepare-judge.js';
+import { judgeStatuses, judgeFingerprint, checkBudgetPrices, baselineTrialsNote } from './judge/run-judge.js';
+import type { JudgeEstimate } from './judge/judge-runtime.js';
+import type { RetryPolicy } from './judge/retry.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 
 /** Everything `tracegate eval` and the action can set; unset fields come from the config, then defaults. */
 export interface EvaluateOptions {
@@ -47,7 +53,15 @@ export interface EvaluateOptions {
   /** Let a run that selects no case pass instead of exit 2 (default: the config's `allow_empty`). */
   allowEmpty?: boolean;
   originUrlTemplate?: string;
-  judge?: { apiKey?: string; baseUrl?: string };
+  judge?: { apiKey?: string; baseUrl?: string; retry?: Partial<RetryPolicy> };
+  /** false: bypass the judge cache (`--no-cache`). */
+  cache?: boolean;
+  /** Stop scheduling judge calls once this much has been spent (`--budget-usd`). */
+  budgetUsd?: number;
+  /** Count the judge calls and cost the run would make, given the cache, and call nothing (`--estimate`). */
+  estimate?: boolean;
+  /** Trials per case the baseline is expected to have (`--baseline-trials`). */
+  baselineTrials?: number;
   /** More secrets to keep out of every output (e.g. the action's tokens), besides the judge key and env keys. */
   secrets?: string[];
   /**
@@ -72,6 +86,8 @@ export interface EvaluateOutcome {
   exitCode: 0 | 1;
   /** Removes this run's known secrets from text; apply it to anything printed about the run. */
   redact: Redactor;
+  /** With `estimate`: the judge calls and cost the run would make (nothing was written). */
+  estimate?: JudgeEstimate;
 }
 
 /**
@@ -165,109 +181,133 @@ async function evaluateOnce(
   // Configured modes no row has any more (a dataset that disappeared) are reported with 0 cases.
   const emptyModes = Object.keys(config.failure_modes).filter((m) => !presentModes.has(m));
 
-  const judgeKey = options.judge?.apiKey ?? process.env[config.judge?.api_key_env ?? 'OPENAI_API_KEY'];
-  const resolver = new ScorerResolver(config, {
-    cwd: configDir,
-    judge: {
-      baseUrl: options.judge?.baseUrl ?? config.judge?.base_url,
-      model: config.judge?.model,
-      apiKey: judgeKey,
-      promptVersion: config.judge?.prompt_version,
-    },
+  if (options.budgetUsd !== undefined && !(Number.isFinite(options.budgetUsd) && options.budgetUsd >= 0))
+    throw new UsageError(`--budget-usd ${options.budgetUsd}: use a number of US dollars ≥ 0`);
+  const judge = await prepareJudge({
+    config: config.judge,
+    configDir,
+    apiKey: options.judge?.apiKey,
+    baseUrl: options.judge?.baseUrl,
+    cache: options.cache,
+    budgetUsd: options.budgetUsd,
+    estimate: options.estimate,
+    retry: options.judge?.retry,
   });
-  // Resolve every mode's scorers before running: a bad scorer config fails fast, and the fingerprint (and so
-  // whether the baseline is comparable) is known before the first case is classified against it.
-  const scorersByMode = new Map(
-    await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)),
-  );
-  // The judge settings are part of the fingerprint only when a judge scores something in this run.
-  const judgeUsed = [...scorersByMode.values()].some((list) => list.some((s) => s.kind === 'judge'));
-  const fingerprint: Fingerprint = {
-    datasets: scan.hash,
-    scorers: sortedRecord(resolver.versions),
-    judge: judgeUsed
-      ? { model: config.judge?.model ?? null, prompt: config.judge?.prompt_version ?? null }
-      : { model: null, prompt: null },
-  };
-  // Braintrust after everything local is known to be valid, and before any case runs: a missing or
-  // rejected key fails the run here (exit 2), not after the cases ran.
-  if (options.braintrustExperiment && options.shard)
-    throw new UsageError(
-      `--braintrust-experiment with --shard ${options.shard}: one experiment holds one whole run, and a shard is part of one.`,
-      ['Log the experiment from an unsharded run (e.g. on the base branch), or drop --shard.'],
+  try {
+    const resolver = new ScorerResolver(config, { cwd: configDir, judge: judge.context });
+    // Resolve every mode's scorers before running: a bad scorer config fails fast, and the fingerprint (and so
+    // whether the baseline is comparable) is known before the first case is classified against it.
+    const scorersByMode = new Map(
+      await Promise.all(scan.modes.map(async (m) => [m, await resolver.forMode(m)] as const)),
     );
-  // The Braintrust SDK loads only for a run that asked for it: a plain eval starts without it.
-  const experiments = options.braintrustExperiment ? await import('./braintrust/experiment.js') : undefined;
-  const experiment = experiments
-    ? await experiments.startExperimentRun({
-        cwd,
-        project: resolveProject(undefined, config.braintrust?.project),
-        name: typeof options.braintrustExperiment === 'string' ? options.braintrustExperiment : undefined,
-        fingerprint,
-        findBaseline: !baseline,
-        baseBranch: options.baseBranch,
-        onNote: options.onNote,
-      })
-    : undefined;
-  // A task given on the command line (or as the action's input) is relative to the working directory, as
-  // any path typed in a shell is; the config's task is relative to the config file.
-  const created = await createTask(settings.task, options.task ? cwd : configDir);
-  const task = experiment ? experiment.wrapTask(created) : created;
-
-  async function* selectedBatches() {
-    for await (const batch of readCaseBatches(files, cwd, { maxLineBytes: config.max_line_bytes })) {
-      const kept = shard || filter ? batch.filter((loaded) => select(loaded.case, loaded.dataset)) : batch;
-      if (kept.length) yield kept;
+    const judges = judgeStatuses(scorersByMode, judge.context);
+    checkBudgetPrices(judges, judge.runtime);
+    // The judge settings are part of the fingerprint only when a judge scores something in this run.
+    const fingerprint: Fingerprint = {
+      datasets: scan.hash,
+      scorers: sortedRecord(resolver.versions),
+      judge: judgeFingerprint(judges, config.judge?.prompt_version),
+    };
+    if (baseline) {
+      const note = baselineTrialsNote(baseline, options.baselineTrials ?? config.baseline_trials);
+      if (note) baseline.notes = [...(baseline.notes ?? []), note];
     }
-  }
+    // Braintrust after everything local is known to be valid, and before any case runs: a missing or
+    // rejected key fails the run here (exit 2), not after the cases ran.
+    if (options.braintrustExperiment && options.shard)
+      throw new UsageError(
+        `--braintrust-experiment with --shard ${options.shard}: one experiment holds one whole run, and a shard is part of one.`,
+        ['Log the experiment from an unsharded run (e.g. on the base branch), or drop --shard.'],
+      );
+    // The Braintrust SDK loads only for a run that asked for it: a plain eval starts without it.
+    const experiments =
+      options.braintrustExperiment && !options.estimate
+        ? await import('./braintrust/experiment.js')
+        : undefined;
+    const experiment = experiments
+      ? await experiments.startExperimentRun({
+          cwd,
+          project: resolveProject(undefined, config.braintrust?.project),
+          name: typeof options.braintrustExperiment === 'string' ? options.braintrustExperiment : undefined,
+          fingerprint,
+          findBaseline: !baseline,
+          baseBranch: options.baseBranch,
+          onNote: options.onNote,
+        })
+      : undefined;
+    // A task given on the command line (or as the action's input) is relative to the working directory, as
+    // any path typed in a shell is; the config's task is relative to the config file.
+    const created = await createTask(settings.task, options.task ? cwd : configDir);
+    const task = experiment ? experiment.wrapTask(created) : created;
 
-  const outcome = await runEvaluation({
-    cases: selectedBatches(),
-    task,
-    scorersByMode,
-    fingerprint,
-    baseline: baseline ?? experiment?.baseline,
-    out: settings.out,
-    trials: settings.trials,
-    trialPassRate: config.trial_pass_rate,
-    timeoutMs: settings.timeoutMs,
-    concurrency: settings.concurrency,
-    failOn: settings.failOn,
-    thresholds: Object.fromEntries(Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold])),
-    gate: {
-      onSkipped: policy.onSkipped,
-      allowEmpty: policy.allowEmpty,
-      requireCases: Object.fromEntries(
-        Object.entries(config.failure_modes).map(([m, c]) => [m, c.require_cases]),
-      ),
-      emptyModes,
-    },
-    commit: currentCommit(cwd),
-    origin: {
-      template: options.originUrlTemplate ?? config.origin_url_template,
-      // Self-hosted deployments: BRAINTRUST_APP_URL and BRAINTRUST_ORG_NAME fill in what the config leaves.
-      braintrust: {
-        ...config.braintrust,
-        app_url: process.env.BRAINTRUST_APP_URL?.trim() || config.braintrust?.app_url,
-        org: config.braintrust?.org ?? (process.env.BRAINTRUST_ORG_NAME?.trim() || undefined),
-      },
-    },
-    shard: options.shard ?? null,
-    progress: options.progress?.(scan.selected),
-    startedAt,
-    started,
-    redact: secrets.redact,
-  });
-  if (experiment && experiments) {
-    const link = await experiment.finish(outcome.paths.results, files);
-    outcome.results.braintrust_experiment = link;
-    await writeFileAtomic(
-      outcome.paths.results,
-      secrets.redact(await experiments.addLinkToResultsFile(outcome.paths.results, link)),
-    );
-    await writeFileAtomic(outcome.paths.report, secrets.redact(renderMarkdownReport(outcome.results)));
+    async function* selectedBatches() {
+      for await (const batch of readCaseBatches(files, cwd, { maxLineBytes: config.max_line_bytes })) {
+        const kept = shard || filter ? batch.filter((loaded) => select(loaded.case, loaded.dataset)) : batch;
+        if (kept.length) yield kept;
+      }
+    }
+
+    // An estimate runs the task and reads the cache but calls no judge, and writes nothing the gate could read.
+    const out = options.estimate ? await mkdtemp(path.join(tmpdir(), 'tracegate-estimate-')) : settings.out;
+    try {
+      const outcome = await runEvaluation({
+        cases: selectedBatches(),
+        task,
+        scorersByMode,
+        fingerprint,
+        baseline: baseline ?? experiment?.baseline,
+        out,
+        trials: settings.trials,
+        trialPassRate: config.trial_pass_rate,
+        timeoutMs: settings.timeoutMs,
+        concurrency: settings.concurrency,
+        failOn: settings.failOn,
+        thresholds: Object.fromEntries(
+          Object.entries(config.failure_modes).map(([m, c]) => [m, c.threshold]),
+        ),
+        gate: {
+          onSkipped: policy.onSkipped,
+          allowEmpty: policy.allowEmpty,
+          requireCases: Object.fromEntries(
+            Object.entries(config.failure_modes).map(([m, c]) => [m, c.require_cases]),
+          ),
+          emptyModes,
+        },
+        commit: currentCommit(cwd),
+        origin: {
+          template: options.originUrlTemplate ?? config.origin_url_template,
+          // Self-hosted deployments: BRAINTRUST_APP_URL and BRAINTRUST_ORG_NAME fill in what the config leaves.
+          braintrust: {
+            ...config.braintrust,
+            app_url: process.env.BRAINTRUST_APP_URL?.trim() || config.braintrust?.app_url,
+            org: config.braintrust?.org ?? (process.env.BRAINTRUST_ORG_NAME?.trim() || undefined),
+          },
+        },
+        shard: options.shard ?? null,
+        progress: options.progress?.(scan.selected),
+        startedAt,
+        started,
+        judge: { usage: () => judge.runtime.usage(), statuses: judges },
+        redact: secrets.redact,
+      });
+      if (options.estimate)
+        return { ...outcome, config, estimate: judge.runtime.estimate(), redact: secrets.redact };
+      if (experiment && experiments) {
+        const link = await experiment.finish(outcome.paths.results, files);
+        outcome.results.braintrust_experiment = link;
+        await writeFileAtomic(
+          outcome.paths.results,
+          secrets.redact(await experiments.addLinkToResultsFile(outcome.paths.results, link)),
+        );
+        await writeFileAtomic(outcome.paths.report, secrets.redact(renderMarkdownReport(outcome.results)));
+      }
+      return { ...outcome, config, redact: secrets.redact };
+    } finally {
+      if (options.estimate) await rm(out, { recursive: true, force: true });
+    }
+  } finally {
+    await judge.close();
   }
-  return { ...outcome, config, redact: secrets.redact };
 }
 
 type CaseInput = LoadedCase['case'];

@@ -48,7 +48,7 @@ export { renderTerminalSummary } from './report/terminal.js';
 export { escapeMarkdown } from './report/escape.js';
 export { escapeXml } from './report/xml-escape.js';
 export { stableStringify, sha256 } from './util/stable-json.js';
-export { UsageError } from './errors.js';
+export { EnvironmentError, UsageError } from './errors.js';
 export type { Score, ScorerArgs, ScorerFn, ScorerDefinition, ScorerContext } from '../scorers/types.js';
 export {
   traceSchema,
@@ -91,6 +91,7 @@ export { failureSignature, questionTemplate, questionText } from './promote/sign
 export { Scrubber, BUILTIN_SCRUB_RULES, parseScrubPattern, type ScrubRule } from './promote/scrub.js';
 export { parseWhere, parseWhereAll } from './promote/where.js';
 export { appendRows, withFileLock, type PendingRow } from './promote/write.js';
+export * from './judge/index.js';
 export {
   createOnlineScorer,
   type OnlineScorer,

@@ -22,6 +22,7 @@ import { redactCaseResult } from './run/redact-case.js';
 import { clearStaleOutputs } from './output/stale-outputs.js';
 import { onProcessEnd } from './output/process-end.js';
 import { UsageError } from './errors.js';
+import type { JudgeScorerStatus, JudgeUsageReport } from './judge/judge-usage.js';
 
 /** Everything one run needs once config, datasets, task and scorers are resolved. */
 export interface RunEvaluationInput {
@@ -55,6 +56,8 @@ export interface RunEvaluationInput {
   started?: number;
   /** Removes known secrets (judge key, tokens) from every case result and every file written. */
   redact?: Redactor;
+  /** The run's judge: usage (read at the end) and each judge scorer's standing, for results.json. */
+  judge?: { usage(): JudgeUsageReport; statuses: Record<string, JudgeScorerStatus> };
 }
 
 /** What a run produced. `results.cases` holds only the notable cases; results.json on disk holds all. */
@@ -145,8 +148,9 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
           input_tokens: usage.input_tokens,
           output_tokens: usage.output_tokens,
         },
-        judge: { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd },
+        judge: judgeUsage(input.judge?.usage(), usage),
       },
+      ...(input.judge && Object.keys(input.judge.statuses).length ? { judges: input.judge.statuses } : {}),
       gate: {
         fail_on: policy.failOn,
         on_skipped: policy.onSkipped,
@@ -297,4 +301,14 @@ function describeError(error: unknown): string {
 
 async function* oneBatch<T>(items: T[]): AsyncGenerator<T[]> {
   yield items;
+}
+
+/** The judge's ledger, plus calls that user scorers reported themselves in `metadata.judge_usage`. */
+function judgeUsage(report: JudgeUsageReport | undefined, usage: CaseUsage): Results['usage']['judge'] {
+  if (!report) return { calls: usage.judge_calls, cost_usd: usage.judge_cost_usd };
+  return {
+    ...report,
+    calls: report.calls + usage.judge_calls,
+    cost_usd: report.cost_usd === null ? null : report.cost_usd + usage.judge_cost_usd,
+  };
 }

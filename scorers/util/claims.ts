@@ -117,7 +117,7 @@ const OPENERS = new Set(
   besides both neither either each every all some many most several another other such this that these those it its
   the a an in on at for from with by as if when while although though because since after before during until
   yet so and or but not nor our your their his her my we you they he she i contact visit email see check open
-  click go read`.split(/\s+/),
+  click go read sorry unfortunately`.split(/\s+/),
 );
 
 /** Telephone numbers: at least 7 digits in groups, an optional +country code and (area code). */
@@ -162,7 +162,9 @@ export function extractClaims(text: string, facts?: Facts): Claim[] {
   // A negated statement: one claim per sentence, backed only by a source that negates something too.
   for (const sentence of kept) {
     const m = NEGATION.exec(sentence.replace(YES_NO, ''));
-    if (m) claims.push({ text: m[0], kind: 'negation' });
+    // "I could not find your order": the assistant speaking of itself, not a claim about the world.
+    if (m && !FIRST_PERSON.test(sentence.slice(0, m.index + YES_NO_LENGTH(sentence))))
+      claims.push({ text: m[0], kind: 'negation' });
   }
   return claims;
 }
@@ -189,6 +191,7 @@ function claimsOfPlain(sentence: string, claims: Claim[]): void {
         claims.push({ text: word, kind: COMPARATIVES.has(lower) ? 'comparison' : 'term' });
       continue;
     }
+    if (lower === 'i') continue; // the pronoun, not a name
     const opener = opensAt(i);
     // An imperative opener ("Ask Jane Doe", "Call Acme") is not part of the name after it.
     if (
@@ -353,6 +356,8 @@ function claimsOfDoc(candidate: string, withEntities: boolean, claims: Claim[]):
 }
 
 const NEGATION = /\b(?:not|never|neither|nor|none|cannot|no)\b|n['’]t\b/i;
+const FIRST_PERSON = /\b(?:I|we|We)\b/;
+const YES_NO_LENGTH = (sentence: string) => YES_NO.exec(sentence)?.[0].length ?? 0;
 /** "No, …" / "Yes, …" answering a question is not itself a negation. */
 const YES_NO = /^\s*(?:no|yes)\b[,.!]?/i;
 

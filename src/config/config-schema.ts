@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { failureModeSchema } from '../cases/regression-case.js';
+import { judgeConfigSchema, JUDGE_FIX_HINTS } from '../judge/judge-config.js';
 
 /** A scorer in the config: an id (built-in, `autoevals:Name`, or `file:./scorers/x.ts#export`) with options. */
 export const scorerEntrySchema = z.union([
@@ -85,15 +86,13 @@ export const configSchema = z
       })
       .strict()
       .optional(),
-    judge: z
-      .object({
-        base_url: z.string().optional(),
-        model: z.string().optional(),
-        prompt_version: z.string().optional(),
-        api_key_env: z.string().default('OPENAI_API_KEY'),
-      })
-      .strict()
-      .optional(),
+    /** The LLM judge: endpoint, pinned model, concurrency, retries, prices, cache, calibration (docs/judges.md). */
+    judge: judgeConfigSchema.optional(),
+    /**
+     * How many trials per case the baseline (main's run) is expected to have. A PR run whose baseline has
+     * fewer says so: with one baseline trial, a judge's drop inside the noise cannot be told from a regression.
+     */
+    baseline_trials: z.number().int().min(1).max(100).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -133,6 +132,8 @@ export const FIX_HINTS: Record<string, string> = {
   max_line_bytes: 'use a whole number of bytes from 1024 to 536870912, e.g. 67108864 (64 MiB)',
   min_score: 'use a number between 0 and 1',
   failure_modes: 'keys are kebab-case failure modes, e.g. "format-violation"',
+  baseline_trials: 'use a whole number from 1 to 100, e.g. 5',
+  ...JUDGE_FIX_HINTS,
   scorers:
     'list at least one scorer, e.g. ["exact-match"] or [{"id": "json-schema", "options": {…}}], or omit the key for the defaults',
   on_skipped: 'use "fail" (the default: a case no scorer could check fails the gate) or "warn"',

@@ -2,6 +2,7 @@ import type { CaseResult, FailureModeSummary, Results, Verdict } from '../run/re
 import { codeSpan, escapeMarkdown, safeLinkUrl } from './escape.js';
 import { excerptAround } from './excerpt.js';
 import { formatDelta, formatPercent } from './format.js';
+import { judgeSummaryLine } from '../judge/judge-summary.js';
 import { describeSkipReasons } from '../run/gate.js';
 
 /** GitHub rejects comment bodies over 65,536 characters; stay clear of it with room for the action's marker. */
@@ -44,6 +45,8 @@ export function renderMarkdownReport(results: Results, options: MarkdownOptions 
   const maxChars = options.maxChars ?? MAX_REPORT_CHARS;
   const modes = Object.entries(results.failure_modes);
   const head = [renderHeadline(results, modes), '', renderModeTable(modes), ''];
+  const judges = judgeSummaryLine(results);
+  if (judges) head.push(`> 🧑‍⚖️ ${escapeMarkdown(judges, 800)}`, '');
   // What was not checked, and why, is said under the headline whatever the verdict.
   const notChecked = modes.filter(([, m]) => m.skipped > 0);
   if (notChecked.length)

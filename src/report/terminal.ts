@@ -1,4 +1,5 @@
 import type { CaseResult, Results } from '../run/results.js';
+import { judgeSummaryLine } from '../judge/judge-summary.js';
 import { describeSkipReasons } from '../run/gate.js';
 import { ellipsis, neutralise } from '../util/neutralise.js';
 import { formatPercent } from './format.js';
@@ -52,6 +53,8 @@ export function renderTerminalSummary(results: Results, maxCases = 20): string {
       );
     if (flaky.length > maxCases) lines.push(`  … and ${flaky.length - maxCases} more (see results.json)`);
   }
+  const judges = judgeSummaryLine(results);
+  if (judges) lines.push('', neutralise(judges));
   // "Not checked" is never silent: every skipped case is counted here with why, pass or fail.
   const notChecked = safeModes.filter(([, m]) => m.skipped > 0);
   if (notChecked.length) {

@@ -1,10 +1,14 @@
 import type { BaselineInfo, CaseResult, Fingerprint, VsBaseline } from './results.js';
+import { disagrees, isSignificantDrop, type TrialRecord } from '../judge/noise.js';
 
 /** What the comparison needs of one baseline case. */
 export interface BaselineCase {
   passed: boolean;
   status: string;
   hash?: string;
+  /** Trials and their pass rate (noise-aware comparison when either side ran trials). */
+  trials?: number;
+  pass_rate?: number;
 }
 
 /** A baseline results.json reduced to what comparing needs. */
@@ -13,6 +17,10 @@ export interface BaselineIndex {
   fingerprint: Fingerprint | undefined;
   cases: Map<string, BaselineCase>;
   passRates: Record<string, number | null>;
+  /** Notes about the baseline found before comparing (e.g. it ran fewer trials than `baseline_trials`). */
+  notes?: string[];
+  /** Trials per case the baseline ran (the most any case ran). */
+  trials?: number;
   /**
    * How the baseline's case ids meet this run's datasets (all rows, whatever the filter or shard): how
    * many matched, and the ids that are in no dataset any more. Set by `evaluate` while it scans.
@@ -36,12 +44,21 @@ export function indexBaseline(
   for (const raw of results.cases ?? []) {
     const c = raw as Partial<CaseResult>;
     if (typeof c.id === 'string')
-      cases.set(c.id, { passed: Boolean(c.passed), status: String(c.status ?? ''), hash: c.hash });
+      cases.set(c.id, {
+        passed: Boolean(c.passed),
+        status: String(c.status ?? ''),
+        hash: c.hash,
+        ...(typeof c.trials === 'number' && typeof c.pass_rate === 'number'
+          ? { trials: c.trials, pass_rate: c.pass_rate }
+          : {}),
+      });
   }
+  let trials = 0;
+  for (const c of cases.values()) trials = Math.max(trials, c.trials ?? 1);
   const passRates: Record<string, number | null> = {};
   for (const [mode, summary] of Object.entries(results.failure_modes ?? {}))
     passRates[mode] = summary.pass_rate ?? null;
-  return { path, fingerprint: results.fingerprint, cases, passRates };
+  return { path, fingerprint: results.fingerprint, cases, passRates, ...(cases.size ? { trials } : {}) };
 }
 
 /**
@@ -50,7 +67,7 @@ export function indexBaseline(
  * row hash, and an edited or added row simply counts as `new`.
  */
 export function checkComparable(current: Fingerprint, baseline: BaselineIndex): BaselineInfo {
-  const notes: string[] = [];
+  const notes: string[] = [...(baseline.notes ?? [])];
   let comparable = true;
   const base = baseline.fingerprint;
   if (!base) {
@@ -107,14 +124,32 @@ function short(hash: string | null | undefined): string {
   return hash ? hash.slice(0, 19) : 'none';
 }
 
-/** Classify one case against the baseline. Skipped cases have no comparison. */
+/**
+ * Classify one case against the baseline. Skipped cases have no comparison. When either side ran trials
+ * whose verdicts disagree, a pass → fail change is `regressed` only if the drop in trial pass rate is
+ * larger than noise explains (two-proportion test with trials on both sides, else the Wilson intervals
+ * must not overlap); a drop inside the noise is `flaky`.
+ */
 export function classifyCase(
-  current: Pick<CaseResult, 'passed' | 'status' | 'flaky' | 'hash'>,
+  current: Pick<CaseResult, 'passed' | 'status' | 'flaky' | 'hash'> &
+    Partial<Pick<CaseResult, 'trials' | 'pass_rate'>>,
   base: BaselineCase | undefined,
 ): VsBaseline | null {
   if (current.status === 'skipped') return null;
   if (!base || (base.hash && base.hash !== current.hash) || base.status === 'skipped') return 'new';
+  if (base.passed && !current.passed) {
+    const now = trialRecord(current.trials, current.pass_rate);
+    const before = trialRecord(base.trials, base.pass_rate);
+    if (now && before && (disagrees(now) || disagrees(before)))
+      return isSignificantDrop(before, now) ? 'regressed' : 'flaky';
+    return current.flaky ? 'flaky' : 'regressed';
+  }
   if (current.flaky) return 'flaky';
   if (base.passed) return current.passed ? 'passing' : 'regressed';
   return current.passed ? 'fixed' : 'still-failing';
+}
+
+function trialRecord(trials: number | undefined, passRate: number | undefined): TrialRecord | undefined {
+  if (typeof trials !== 'number' || typeof passRate !== 'number' || trials < 1) return undefined;
+  return { trials, passes: Math.round(passRate * trials) };
 }

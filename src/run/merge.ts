@@ -1,3 +1,4 @@
+import { mergeJudgeUsage } from '../judge/judge-usage.js';
 import type { BaselineInfo, CaseResult, FailureModeSummary, Results, ScorerSummary } from './results.js';
 import { decideRun, decideVerdict, gatePolicy, type FailOn, type GatePolicy } from './gate.js';
 import { UsageError } from '../errors.js';
@@ -201,11 +202,9 @@ export function mergeResults(
         input_tokens: sum(shards.map((s) => s.usage.task.input_tokens ?? 0)),
         output_tokens: sum(shards.map((s) => s.usage.task.output_tokens ?? 0)),
       },
-      judge: {
-        calls: sum(shards.map((s) => s.usage.judge.calls)),
-        cost_usd: sum(shards.map((s) => s.usage.judge.cost_usd)),
-      },
+      judge: mergeJudgeUsage(shards.map((s) => s.usage.judge)),
     },
+    ...(shards[0].judges ? { judges: shards[0].judges } : {}),
     gate: {
       fail_on: rules.failOn,
       on_skipped: rules.onSkipped,

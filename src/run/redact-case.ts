@@ -12,6 +12,8 @@ export function redactCaseResult(result: CaseResult, redact: Redactor): CaseResu
   if (result.reasons.length) result.reasons = result.reasons.map(redact);
   if (result.output_excerpt) result.output_excerpt = redact(result.output_excerpt);
   if (result.origin_url) result.origin_url = redact(result.origin_url);
+  const shadow = (result as { shadow_errors?: Record<string, string> }).shadow_errors;
+  if (shadow) for (const key of Object.keys(shadow)) shadow[key] = redact(shadow[key]);
   result.id = redact(result.id);
   return result;
 }

@@ -6,6 +6,9 @@ import type { ScorerEntry, TracegateConfig } from '../config/config-schema.js';
 import { importModule } from '../config/load-config.js';
 import { formatZodIssues } from '../util/zod-issues.js';
 import { UsageError } from '../errors.js';
+import { checkCalibration } from '../judge/calibration.js';
+import { createHash } from 'node:crypto';
+import { stableStringify } from '../util/stable-json.js';
 
 /** A scorer ready to run on a failure mode's cases. */
 export interface ResolvedScorer {
@@ -17,6 +20,16 @@ export interface ResolvedScorer {
   mode: 'blocking' | 'shadow';
   minScore: number;
   fn: ScorerFn;
+  /** What the config asked for; a judge asked to block runs as shadow until a calibration vouches for it. */
+  declaredMode?: 'blocking' | 'shadow';
+  /** Why a judge scorer runs as shadow although declared blocking (and how to calibrate it). */
+  shadowReason?: string;
+  /** Why a judge scorer is skipped on every case (e.g. no key). */
+  skipReason?: string;
+  /** The calibration record that lets a judge scorer block. */
+  calibration?: string;
+  /** The scorer's options after parsing (calibrate re-creates the scorer from them). */
+  options?: unknown;
 }
 
 /** Resolves and caches the scorer list of each failure mode from the config. */
@@ -62,29 +75,56 @@ export class ScorerResolver {
         formatZodIssues(parsed.error),
       );
     }
+    const name = ('name' in spec && spec.name) || definition.id;
+    const context: ScorerContext = { ...this.context, scorerName: name };
+    const runtime = this.context.judge?.runtime;
+    // A judge with no key (a fork PR has no secrets) is skipped, never passed and never an error: the runner
+    // counts such cases as skipped and the report says why. An estimate needs no key: it calls nothing.
+    const skipReason =
+      definition.kind === 'judge' && !this.context.judge?.apiKey && !runtime?.options.estimate
+        ? `judge key missing (set ${this.context.judge?.apiKeyEnv ?? 'OPENAI_API_KEY'})`
+        : undefined;
     let fn: ScorerFn;
+    let version: string;
     try {
-      // A judge with no key (a fork PR has no secrets) is skipped, never passed and never an error: the
-      // runner counts such cases as skipped and the report says why.
-      fn =
-        definition.kind === 'judge' && !this.context.judge?.apiKey
-          ? skippedJudge(('name' in spec && spec.name) || definition.id)
-          : definition.create(parsed.data, this.context);
+      version = definition.versionFor?.(parsed.data, context) ?? definition.version;
+      fn = skipReason ? skippedJudge(name, skipReason) : definition.create(parsed.data, context);
     } catch (error) {
       throw new UsageError(
         `Scorer "${spec.id}" at ${keyPath} could not be set up: ${(error as Error).message}`,
       );
     }
-    this.versions[definition.id] = definition.version;
-    return {
-      name: ('name' in spec && spec.name) || definition.id,
+    this.versions[name] = version;
+    const resolved: ResolvedScorer = {
+      name,
       id: definition.id,
-      version: definition.version,
+      version,
       kind: definition.kind,
       mode: spec.mode,
+      declaredMode: spec.mode,
       minScore: spec.min_score,
       fn,
+      options: parsed.data,
+      ...(skipReason ? { skipReason } : {}),
     };
+    if (definition.kind === 'judge' && spec.mode === 'blocking') {
+      // A judge may block a merge only once a calibration against people's labels vouches for this exact
+      // version (template + model + parameters); until then it runs as shadow and the report says why.
+      const config = this.context.judge?.config;
+      const dir = path.resolve(this.context.cwd, config?.calibrations_dir ?? 'calibrations');
+      const status = checkCalibration(
+        dir,
+        { name, id: definition.id, version, minScore: spec.min_score },
+        config?.calibration ?? { min_tpr_lower: 0.8, min_tnr_lower: 0.8 },
+        config?.calibrations_dir ?? 'calibrations',
+      );
+      if (status.ok) resolved.calibration = path.relative(this.context.cwd, status.file);
+      else {
+        resolved.mode = 'shadow';
+        resolved.shadowReason = status.reason;
+      }
+    }
+    return resolved;
   }
 }
 
@@ -149,26 +189,39 @@ async function autoevalsScorer(name: string, keyPath: string): Promise<ScorerDef
       : 'code';
   const definition = wrapFunction(`autoevals:${name}`, fn as ScorerFn, kind);
   if (kind === 'judge') {
+    // The model and the options change what the judge says: they are part of the version, so a change
+    // makes the baseline not comparable and needs a new calibration.
+    definition.versionFor = (options: Record<string, unknown>, ctx: ScorerContext) =>
+      createHash('sha256')
+        .update(stableStringify({ scorer: name, model: ctx.judge?.model ?? null, options }))
+        .digest('hex')
+        .slice(0, 16);
     // autoevals' LLM scorers take the model and the OpenAI-compatible endpoint as arguments: pin them from
     // the config's judge settings (the model is part of the results fingerprint).
-    definition.create = (options: Record<string, unknown>, ctx: ScorerContext) => (args) =>
-      (fn as ScorerFn)({
-        ...(ctx.judge?.model ? { model: ctx.judge.model } : {}),
-        openAiApiKey: ctx.judge?.apiKey,
-        ...(ctx.judge?.baseUrl ? { openAiBaseUrl: ctx.judge.baseUrl } : {}),
-        ...options,
-        ...args,
-      });
+    definition.create = (options: Record<string, unknown>, ctx: ScorerContext) => {
+      // Through the run's judge runtime when there is one: its concurrency limit, and calls, tokens and
+      // cost counted in usage.judge.
+      const runtime = ctx.judge?.runtime && ctx.judge.apiKey ? ctx.judge.runtime : undefined;
+      let client: Promise<unknown> | undefined;
+      return async (args) =>
+        (fn as ScorerFn)({
+          ...(ctx.judge?.model ? { model: ctx.judge.model } : {}),
+          ...(runtime
+            ? { client: await (client ??= runtime.openAIClientFor(ctx.scorerName ?? `autoevals:${name}`)) }
+            : {
+                openAiApiKey: ctx.judge?.apiKey,
+                ...(ctx.judge?.baseUrl ? { openAiBaseUrl: ctx.judge.baseUrl } : {}),
+              }),
+          ...options,
+          ...args,
+        });
+    };
   }
   return definition;
 }
 
-function skippedJudge(name: string): ScorerFn {
-  return () => ({
-    name,
-    score: null,
-    metadata: { skipped: true, reason: 'judge skipped: no judge API key' },
-  });
+function skippedJudge(name: string, reason: string): ScorerFn {
+  return () => ({ name, score: null, metadata: { skipped: true, reason } });
 }
 
 /** A plain scorer function as a registered scorer whose options are passed through as extra arguments. */

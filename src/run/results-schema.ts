@@ -108,7 +108,8 @@ export const resultsSchema = z
     usage: z
       .object({
         task: z.object({ cost_usd: z.number() }).passthrough(),
-        judge: z.object({ calls: z.number(), cost_usd: z.number() }).passthrough(),
+        // cost_usd is null when a judge model's price is unknown (shown as "unknown", never $0).
+        judge: z.object({ calls: z.number(), cost_usd: z.number().nullable() }).passthrough(),
       })
       .passthrough(),
   })

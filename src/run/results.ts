@@ -1,3 +1,5 @@
+import type { JudgeScorerStatus, JudgeUsageReport } from '../judge/judge-usage.js';
+
 /**
  * The Results model: exactly what results.json (version 1) holds. The runner streams CaseResults into a
  * ResultsWriter; renderers in report/ read a Results object and never import the runner.
@@ -22,6 +24,8 @@ export interface CaseResult {
   /** Fraction of trials that passed. */
   pass_rate: number;
   flaky: boolean;
+  /** With trials > 1: the 95% Wilson interval of the trial pass rate. */
+  pass_rate_interval?: [number, number];
   /** Why the case errored (task threw, timed out, died, returned garbage), else null. */
   error: string | null;
   /** Why the case failed, one short line per failing blocking scorer. */
@@ -113,8 +117,11 @@ export interface Results {
   cases: CaseResult[];
   usage: {
     task: { cost_usd: number; input_tokens: number; output_tokens: number };
-    judge: { calls: number; cost_usd: number };
+    /** Judge usage: calls, cache hits, tokens and cost, per run and per judge scorer (`scorers`). */
+    judge: { calls: number; cost_usd: number | null } & Partial<JudgeUsageReport>;
   };
+  /** Judge scorers by name: version, model, prompt hash, and whether they block, run as shadow, or were skipped. */
+  judges?: Record<string, JudgeScorerStatus>;
   /**
    * Set when the run did not finish (a signal, a process.exit, an error in the environment): the results
    * hold the cases that completed before, and `passed` is false whatever they say.

@@ -4,6 +4,7 @@ import type { ResolvedScorer } from './resolve-scorers.js';
 import { LazyAbortContext, TaskError, type Task, type TaskResult } from './tasks/task.js';
 import type { CaseResult } from './results.js';
 import { DeadlineQueue } from './deadline-queue.js';
+import { wilsonInterval } from '../judge/noise.js';
 
 const EMPTY_NUMBERS: number[] = [];
 /** Shared by every passing case (nothing mutates a result's reasons); frozen to keep it that way. */
@@ -69,7 +70,7 @@ export async function runCase(
   let lastOutput: unknown;
 
   for (let trial = 0; trial < options.trials; trial++) {
-    const outcome = await runTrial(loaded, task, scorers, options.timeoutMs, deadlines, usage);
+    const outcome = await runTrial(loaded, task, scorers, options.timeoutMs, deadlines, usage, trial);
     if (outcome.kind === 'errored') {
       erroredTrials++;
       lastError = outcome.error;
@@ -135,6 +136,9 @@ export async function runCase(
     kind: c.metadata.kind ?? 'failure',
     duration_ms: Math.round(performance.now() - started),
     output_excerpt: passed ? undefined : excerpt(lastOutput),
+    // With trials, how sure the pass rate is: the judge's verdicts are samples, and the baseline comparison
+    // (compare.ts) tells a real drop from noise with these.
+    pass_rate_interval: single ? undefined : wilsonInterval(passedTrials, counted),
     ...(shadowErrors ? { shadow_errors: shadowErrors } : {}),
   };
 }
@@ -146,6 +150,7 @@ async function runTrial(
   timeoutMs: number,
   deadlines: DeadlineQueue,
   usage: CaseUsage,
+  trial = 0,
 ): Promise<TrialOutcome> {
   const c = loaded.case;
   let result: TaskResult;
@@ -175,6 +180,8 @@ async function runTrial(
     context: c.context,
     toolCalls: result.tool_calls ?? (task.spec === 'replay' ? c.context?.tool_calls : undefined),
     retrieved: result.retrieved ?? c.context?.retrieved,
+    // The trial index: judge scorers key their cache on it, so each trial asks for a fresh verdict.
+    trial,
   } as Parameters<ResolvedScorer['fn']>[0];
 
   const values: Array<number | null> = new Array(scorers.length);
@@ -185,6 +192,10 @@ async function runTrial(
   let blockingSkipped = 0;
   let blockingCount = 0;
   let failed = false;
+  // Why shadow scorers could not run (e.g. a judge awaiting calibration without a key), and whether a
+  // blocking judge's verdict was due but not obtained (budget reached).
+  const shadowSkipReasons: string[] = [];
+  let unscored = false;
   for (let i = 0; i < scorers.length; i++) {
     const scorer = scorers[i];
     const shadow = scorer.mode !== 'blocking';
@@ -220,6 +231,12 @@ async function runTrial(
       usage.judge_cost_usd += judgeUsage.cost_usd ?? 0;
     }
     values[i] = value;
+    if (value === null && score.metadata?.skipped) {
+      const why = score.metadata.reason;
+      if (shadow) shadowSkipReasons.push(typeof why === 'string' && why ? why : `${scorer.name} skipped`);
+      // A blocking judge's verdict that was due but not obtained (budget reached) keeps the case from passing.
+      else if (score.metadata.unscored) unscored = true;
+    }
     if (shadow) continue;
     blockingCount++;
     if (value === null) {
@@ -247,12 +264,17 @@ async function runTrial(
       shadowErrors,
     };
   }
+  if (!failed && unscored)
+    return { kind: 'skipped', values, reasons: [...new Set(skipReasons)], result, shadowErrors };
   if (blockingCount === 0) {
     // Only shadow scorers: nothing decided whether this case passed, so it is never counted as passed.
+    // A shadow judge that could not even run (no key) says so: that is the more useful reason.
     return {
       kind: 'skipped',
       values,
-      reasons: ['only shadow scorers: no blocking scorer judges this case'],
+      reasons: shadowSkipReasons.length
+        ? [...new Set(shadowSkipReasons)]
+        : ['only shadow scorers: no blocking scorer judges this case'],
       result,
       shadowErrors,
     };

@@ -29,6 +29,8 @@ export function serializeCaseResult(r: CaseResult): string {
     `,"reasons":${r.reasons.length ? JSON.stringify(r.reasons) : '[]'},"origin_url":${strOrNull(r.origin_url)}` +
     `,"vs_baseline":${strOrNull(r.vs_baseline)},"hash":${str(r.hash)},"kind":${str(r.kind)},"duration_ms":${num(r.duration_ms)}`;
   if (r.output_excerpt !== undefined) out += `,"output_excerpt":${str(r.output_excerpt)}`;
+  if (r.pass_rate_interval !== undefined)
+    out += `,"pass_rate_interval":${JSON.stringify(r.pass_rate_interval)}`;
   if (r.shadow_errors !== undefined) out += `,"shadow_errors":${JSON.stringify(r.shadow_errors)}`;
   return out + '}';
 }

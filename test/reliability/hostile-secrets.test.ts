@@ -22,7 +22,7 @@ let judge: OpenAIServer;
 
 beforeAll(async () => {
   judge = await startOpenAIServer({
-    reject: (headers) => ({
+    fault: (_body, _n, headers) => ({
       status: 401,
       body: {
         error: {
@@ -70,8 +70,8 @@ describe('known secrets are redacted from every output', () => {
         OPENAI_API_KEY: KEY,
         GITHUB_TOKEN,
       });
-      // The judge never scored anything: the run must not pass.
-      expect(run.code).toBe(1);
+      // An uncalibrated judge is a shadow scorer (issue 9): its failure warns, and lands in shadow_errors.
+      expect(run.code).toBe(0);
       expect(judge.requests.length).toBeGreaterThan(0);
       const files = ['results.json', 'report.md', 'junit.xml'].map((f) => [
         f,
@@ -80,12 +80,12 @@ describe('known secrets are redacted from every output', () => {
       for (const [name, text] of [...files, ['stdout', run.stdout], ['stderr', run.stderr]])
         expectNoSecret(name, text, [KEY, GITHUB_TOKEN]);
       const results = JSON.parse(files[0][1]);
-      const errored = results.cases.filter((c: { error: string | null }) => c.error);
-      expect(errored.length).toBe(2);
       // What the server said is kept, with the key replaced: the user can still see why it failed.
-      for (const c of errored) expect(c.error).toContain('Incorrect API key provided: Bearer [REDACTED]');
-      expect(files[1][1]).toContain('Bearer \\[REDACTED\\]');
-      expect(files[2][1]).toContain('Bearer [REDACTED]');
+      const messages = results.cases.map((c: { error: string | null; shadow_errors?: object }) =>
+        JSON.stringify([c.error, c.shadow_errors]),
+      );
+      expect(messages).toHaveLength(2);
+      for (const m of messages) expect(m).toContain('Incorrect API key provided: Bearer [REDACTED]');
     } finally {
       p.cleanup();
     }
@@ -98,7 +98,7 @@ describe('known secrets are redacted from every output', () => {
         TEAM_GATEWAY_KEY: TEAM_KEY,
         OPENAI_API_KEY: undefined,
       });
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(0);
       const report = readFileSync(path.join(p.dir, 'out', 'report.md'), 'utf8');
       for (const [name, text] of [
         ['report.md', report],
@@ -107,7 +107,9 @@ describe('known secrets are redacted from every output', () => {
         ['stderr', run.stderr],
       ])
         expectNoSecret(name, text, [TEAM_KEY]);
-      expect(run.stdout).toContain('[REDACTED]');
+      expect(readFileSync(path.join(p.dir, 'out', 'results.json'), 'utf8')).toContain(
+        'Incorrect API key provided: Bearer [REDACTED]',
+      );
     } finally {
       p.cleanup();
     }
@@ -125,7 +127,7 @@ describe('known secrets are redacted from every output', () => {
         payload: pullRequestPayload(21),
         inputs: { 'judge-api-key': KEY, 'github-token': GITHUB_TOKEN },
       });
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(0);
       const [comment] = github.list('acme/support-app#21').filter((c) => c.body.includes(MARKER));
       expect(comment).toBeDefined();
       const outputs = JSON.stringify(run.outputs);
@@ -149,9 +151,9 @@ describe('known secrets are redacted from every output', () => {
         ],
       ])
         expectNoSecret(name, text, [KEY, GITHUB_TOKEN]);
-      // Markdown shows the escaped form, which renders as [REDACTED].
-      expect(comment.body).toContain('Incorrect API key provided: Bearer \\[REDACTED\\]');
-      expect(run.summary).toContain('Incorrect API key provided: Bearer \\[REDACTED\\]');
+      expect(readFileSync(run.outputs['results-path'], 'utf8')).toContain(
+        'Incorrect API key provided: Bearer [REDACTED]',
+      );
     } finally {
       p.cleanup();
       await github.close();

@@ -101,6 +101,23 @@ describe('bad files and a closed pipe', () => {
   });
 });
 
+describe('promote of a file with no usable trace', () => {
+  it('is exit 2 with what was read and the hint, and writes nothing', async () => {
+    const p = makeTempProject({ 'junk.json': '{"nothing": 1}\n' });
+    try {
+      const run = await cli(['promote', '--from', 'junk.json', '--label', 'hallucination'], p.dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(
+        'tracegate: No usable trace in junk.json: 1 record(s) read, 1 skipped (no recognised format).',
+      );
+      expect(run.stderr).toContain('pass --format if auto-detection guessed wrong');
+      expect(existsSync(path.join(p.dir, 'datasets'))).toBe(false);
+    } finally {
+      p.cleanup();
+    }
+  });
+});
+
 describe('promote under a lock', () => {
   it('a lock held by a live process is a UsageError naming the lock and its holder, after the wait', async () => {
     const p = makeTempProject({ 'datasets/h.jsonl': '' });

@@ -1,6 +1,8 @@
 import { evaluate } from '../../src/evaluate.js';
 import { startOpenAIServer, type OpenAIServer } from '../servers/openai-server.js';
 import { jsonl, makeTempProject, row } from '../helpers/temp-project.js';
+import { findScorer } from '../../src/run/resolve-scorers.js';
+import { passingCalibrationRecord } from '../judge/helpers.js';
 
 /**
  * autoevals' LLM scorers named in the config (`autoevals:Factuality`) run against a local OpenAI-compatible
@@ -24,8 +26,17 @@ describe('judge scorers (autoevals LLM scorers)', () => {
   });
   afterAll(() => server.close());
 
-  function project(extra: Record<string, unknown> = {}) {
+  async function project(extra: Record<string, unknown> = {}) {
+    // A judge blocks only with a calibration record for its exact version (test/judge covers the rest).
+    const definition = await findScorer('autoevals:Factuality', '.');
+    const version = definition.versionFor!({}, { cwd: '.', judge: { model: 'judge-model-2026-01' } });
     return makeTempProject({
+      'calibrations/factuality.json': passingCalibrationRecord({
+        name: 'autoevals:Factuality',
+        id: 'autoevals:Factuality',
+        version,
+        minScore: 0.6,
+      }),
       'tracegate.config.json': {
         ...extra,
         task: 'replay',
@@ -42,7 +53,7 @@ describe('judge scorers (autoevals LLM scorers)', () => {
   }
 
   it('calls the judge with the pinned model and gates on its scores', async () => {
-    const p = project();
+    const p = await project();
     const before = server.requests.length;
     const outcome = await evaluate({ cwd: p.dir, judge: { apiKey: 'sk-local' } });
     const calls = server.requests.slice(before);
@@ -58,6 +69,13 @@ describe('judge scorers (autoevals LLM scorers)', () => {
       verdict: 'fail',
     });
     expect(byId.h2.scores['autoevals:Factuality']).toBe(0);
+    // autoevals' requests go through the run's judge client: counted, with their tokens.
+    expect(outcome.results.usage.judge).toMatchObject({ calls: 2, cached: 0 });
+    expect(outcome.results.usage.judge.tokens).toBeGreaterThan(0);
+    expect(outcome.results.judges?.['autoevals:Factuality']).toMatchObject({
+      mode: 'blocking',
+      calibration: 'calibrations/factuality.json',
+    });
     expect(outcome.results.fingerprint.judge).toEqual({
       model: 'judge-model-2026-01',
       prompt: 'factuality-v1',
@@ -66,7 +84,7 @@ describe('judge scorers (autoevals LLM scorers)', () => {
   });
 
   it('skips judge scorers without a key: not checked fails the gate by default, and no request is made', async () => {
-    const p = project();
+    const p = await project();
     const saved = process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_API_KEY;
     const before = server.requests.length;
@@ -78,15 +96,15 @@ describe('judge scorers (autoevals LLM scorers)', () => {
       skipped: 2,
       passed: 0,
       verdict: 'fail',
-      reasons: ['not checked: no case could be scored — judge skipped: no judge API key (2)'],
-      skip_reasons: { 'judge skipped: no judge API key': 2 },
+      reasons: ['not checked: no case could be scored — judge key missing (set OPENAI_API_KEY) (2)'],
+      skip_reasons: { 'judge key missing (set OPENAI_API_KEY)': 2 },
     });
     expect(outcome.exitCode).toBe(1);
     p.cleanup();
   });
 
   it('with on_skipped: "warn" the mode is skipped, not passed, and the run passes saying so', async () => {
-    const p = project({ on_skipped: 'warn' });
+    const p = await project({ on_skipped: 'warn' });
     const saved = process.env.OPENAI_API_KEY;
     delete process.env.OPENAI_API_KEY;
     const outcome = await evaluate({ cwd: p.dir });

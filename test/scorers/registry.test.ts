@@ -33,16 +33,22 @@ describe('registry', () => {
         'constraints',
         'contains',
         'exact-match',
+        'factuality',
+        'faithfulness',
         'json-parse',
         'json-schema',
         'levenshtein',
         'retrieval-recall',
+        'rubric',
         'tool-call',
         'tool-sequence',
         'unsupported-claims',
       ].sort(),
     );
-    for (const s of BUILTIN_SCORER_LIST) {
+    // Judge scorers are versioned by template + model + parameters: test/judge/judge-scorers.test.ts.
+    const judges = BUILTIN_SCORER_LIST.filter((s) => s.kind === 'judge').map((s) => s.id);
+    expect(judges.sort()).toEqual(['factuality', 'faithfulness', 'rubric']);
+    for (const s of BUILTIN_SCORER_LIST.filter((d) => d.kind !== 'judge')) {
       expect(s.kind).toBe('code');
       expect(s.version).toMatch(/^\d+$/);
       expect(s.description.length).toBeGreaterThan(20);

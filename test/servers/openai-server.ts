@@ -2,10 +2,22 @@ import { createServer, type Server } from 'node:http';
 import { readBody } from './read-body.js';
 import type { AddressInfo } from 'node:net';
 
-/** One request the server received: path and parsed JSON body. */
+/** One request the server received: path, parsed JSON body, headers, and when it arrived. */
 export interface RecordedRequest {
   path: string;
   body: any;
+  headers: Record<string, string | string[] | undefined>;
+  /** performance.now() when the request arrived (retry gaps are measured with it). */
+  at: number;
+}
+
+/** A fault the server answers with instead of a reply: an HTTP status with headers and a JSON body. */
+export interface ServerFault {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Close the connection without answering (a dropped connection). */
+  destroy?: boolean;
 }
 
 /** What a scripted chat turn returns: text, or tool calls (OpenAI function-calling shape). */
@@ -21,18 +33,27 @@ export interface OpenAIServerOptions {
   /** Model name reported back (the "response model"). */
   model?: string;
   /**
-   * Answer a request with an error instead (e.g. a 401 whose message echoes the Authorization header, as
-   * some gateways do): return the status and the JSON body, or undefined to answer normally.
+   * Answer a request with a fault instead (429 with Retry-After, 500, an error body echoing the key, a
+   * dropped connection). `n` counts requests to the API route, from 1. Undefined: answer normally.
    */
-  reject?: (
+  fault?: (
+    body: any,
+    n: number,
     headers: Record<string, string | string[] | undefined>,
-  ) => { status: number; body: unknown } | undefined;
+  ) => ServerFault | undefined;
+  /** Wait this long before answering (a slow judge; also what the judge bench's 200 ms server is). */
+  latencyMs?: number | ((body: any) => number);
+  /** Token counts to report (default: about 4 characters per token of the request and reply). */
+  usage?: (body: any) => { input: number; output: number };
 }
 
 export interface OpenAIServer {
   /** Base URL for the OpenAI client, ending in /v1. */
   url: string;
   requests: RecordedRequest[];
+  /** Requests being answered right now, and the most there ever were at once. */
+  inFlight: number;
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -46,16 +67,27 @@ function defaultReply(body: any): ChatReply {
   return { content: `echo: ${typeof lastUser?.content === 'string' ? lastUser.content : ''}` };
 }
 
+/** The responses API's default: call the first offered tool with `{}`, else echo the input. */
+function defaultResponsesReply(body: any): ChatReply {
+  if (Array.isArray(body.tools) && body.tools.length)
+    return { tool_calls: [{ name: body.tools[0].name, arguments: {} }] };
+  return { content: `echo: ${typeof body.input === 'string' ? body.input : JSON.stringify(body.input)}` };
+}
+
 /**
  * A local OpenAI-compatible HTTP server for tests: `POST /v1/chat/completions` (non-streaming, with tool
- * calls and usage) and `POST /v1/embeddings`. Replies are scripted, so tests see real HTTP, real client
+ * calls and usage), `POST /v1/responses` (function_call output items) and `POST /v1/embeddings`, with
+ * scripted faults (429 + Retry-After, 5xx, echoed keys, dropped connections) and latency. Replies are scripted, so tests see real HTTP, real client
  * code and real instrumentation, and never the network.
  */
 export async function startOpenAIServer(options: OpenAIServerOptions = {}): Promise<OpenAIServer> {
   const requests: RecordedRequest[] = [];
   const model = options.model ?? 'gpt-test-2026-01-01';
   let counter = 0;
+  let apiCalls = 0;
+  const state = { inFlight: 0, maxInFlight: 0 };
   const server: Server = createServer(async (req, res) => {
+    const at = performance.now();
     const raw = await readBody(req);
     let body: any = {};
     try {
@@ -66,13 +98,79 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
       return;
     }
     const path = (req.url ?? '').split('?')[0];
-    requests.push({ path, body });
-    const send = (status: number, payload: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': `req_${++counter}` });
+    requests.push({ path, body, headers: req.headers, at });
+    const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'x-request-id': `req_${++counter}`,
+        ...headers,
+      });
       res.end(JSON.stringify(payload));
     };
-    const rejected = options.reject?.(req.headers);
-    if (rejected) return send(rejected.status, rejected.body);
+    const isApi =
+      req.method === 'POST' && (path.endsWith('/chat/completions') || path.endsWith('/responses'));
+    if (isApi) {
+      const n = ++apiCalls;
+      state.inFlight++;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+      try {
+        const latency =
+          typeof options.latencyMs === 'function' ? options.latencyMs(body) : (options.latencyMs ?? 0);
+        if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
+        const fault = options.fault?.(body, n, req.headers);
+        if (fault?.destroy) {
+          req.socket.destroy();
+          return;
+        }
+        if (fault) return send(fault.status, fault.body ?? { error: { message: 'fault' } }, fault.headers);
+      } finally {
+        state.inFlight--;
+      }
+    }
+    const tokens = (reply: unknown) =>
+      options.usage?.(body) ?? {
+        input: JSON.stringify(body.messages ?? body.input ?? []).length >> 2,
+        output: JSON.stringify(reply).length >> 2,
+      };
+    if (req.method === 'POST' && path.endsWith('/responses')) {
+      const reply = (options.reply ?? defaultResponsesReply)(body);
+      const n = ++counter;
+      const output =
+        'content' in reply
+          ? [
+              {
+                type: 'message',
+                id: `msg_${n}`,
+                role: 'assistant',
+                status: 'completed',
+                content: [{ type: 'output_text', text: reply.content, annotations: [] }],
+              },
+            ]
+          : reply.tool_calls.map((call, i) => ({
+              type: 'function_call',
+              id: `fc_${n}_${i}`,
+              call_id: call.id ?? `call_${n}_${i}`,
+              name: call.name,
+              arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
+              status: 'completed',
+            }));
+      const t = tokens(output);
+      return send(200, {
+        id: `resp_${n}`,
+        object: 'response',
+        created_at: Math.floor(Date.now() / 1000),
+        status: 'completed',
+        model,
+        output,
+        usage: {
+          input_tokens: t.input,
+          output_tokens: t.output,
+          total_tokens: t.input + t.output,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens_details: { reasoning_tokens: 0 },
+        },
+      });
+    }
     if (req.method === 'POST' && path.endsWith('/chat/completions')) {
       if (body.stream)
         return send(400, {
@@ -94,8 +192,9 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
           },
         }));
       }
-      const promptTokens = JSON.stringify(body.messages ?? []).length >> 2;
-      const completionTokens = JSON.stringify(message).length >> 2;
+      const t = tokens(message);
+      const promptTokens = t.input;
+      const completionTokens = t.output;
       return send(200, {
         id: `chatcmpl-${n}`,
         object: 'chat.completion',
@@ -132,6 +231,16 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    get inFlight() {
+      return state.inFlight;
+    },
+    get maxInFlight() {
+      return state.maxInFlight;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -3,6 +3,8 @@ import { evaluate } from '../../evaluate.js';
 import { renderTerminalSummary } from '../../report/terminal.js';
 import { createProgress } from '../../run/progress.js';
 import { collect, positiveInt } from '../options.js';
+import { renderEstimate } from '../../judge/judge-summary.js';
+import { UsageError } from '../../errors.js';
 import type { CliState } from './index.js';
 import { terminalSafe } from '../../braintrust/terminal-safe.js';
 
@@ -62,6 +64,18 @@ export function registerEvalCommand(program: Command, state: CliState): void {
       '--origin-url-template <template>',
       "link to origin spans, e.g. https://viewer/{object_id}/{id} (default: the config's origin_url_template)",
     )
+    .option('--no-cache', 'bypass the judge cache (.tracegate/cache): ask the judge afresh, store nothing')
+    .option(
+      '--budget-usd <dollars>',
+      'stop scheduling judge calls once this much is spent',
+      nonNegativeNumber,
+    )
+    .option('--estimate', 'print the judge calls and cost this run would make, given the cache; call nothing')
+    .option(
+      '--baseline-trials <n>',
+      'trials per case the baseline (main) should have run; fewer is reported, see docs/judges.md',
+      positiveInt('--baseline-trials'),
+    )
     .option(
       '--braintrust-experiment [name]',
       "log the run as a Braintrust experiment (needs BRAINTRUST_API_KEY); without --baseline, the baseline is the base branch's latest experiment (default: off)",
@@ -88,11 +102,24 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         onSkipped: opts.onSkipped,
         allowEmpty: opts.allowEmpty,
         originUrlTemplate: opts.originUrlTemplate,
+        cache: opts.cache,
+        budgetUsd: opts.budgetUsd,
+        estimate: opts.estimate,
+        baselineTrials: opts.baselineTrials,
         braintrustExperiment: opts.braintrustExperiment,
         baseBranch: opts.baseBranch,
         onNote: (m) => process.stderr.write(`braintrust: ${terminalSafe(m)}\n`),
-        progress: opts.json || opts.quiet ? undefined : (total) => createProgress(total),
+        progress: opts.json || opts.quiet || opts.estimate ? undefined : (total) => createProgress(total),
       });
+      if (outcome.estimate) {
+        process.stdout.write(
+          opts.json
+            ? JSON.stringify({ estimate: outcome.estimate }, null, 2) + '\n'
+            : renderEstimate(outcome.estimate, opts.budgetUsd ?? outcome.config.judge?.budget_usd),
+        );
+        state.exitCode = 0;
+        return;
+      }
       if (opts.json) {
         process.stdout.write(
           outcome.redact(JSON.stringify({ ...outcome.results, paths: outcome.paths }, null, 2)) + '\n',
@@ -107,4 +134,11 @@ export function registerEvalCommand(program: Command, state: CliState): void {
       }
       state.exitCode = outcome.exitCode;
     });
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`--budget-usd "${value}": expected a number of US dollars ≥ 0, e.g. 2.50`);
+  return n;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerPromoteCommand } from './promote-command.js';
 import { registerClusterCommand } from './cluster-command.js';
+import { registerCalibrateCommand } from './calibrate-command.js';
 import { registerPushCommand } from './push-command.js';
 import { registerPullCommand } from './pull-command.js';
 import { registerScoreCommand } from './score-command.js';
@@ -20,6 +21,7 @@ export interface CliState {
 export function registerExtraCommands(program: Command, state: CliState): void {
   registerPromoteCommand(program, state);
   registerClusterCommand(program, state);
+  registerCalibrateCommand(program, state);
   registerPushCommand(program, state);
   registerPullCommand(program, state);
   registerScoreCommand(program, state);
