@@ -258,15 +258,16 @@ describe('node dist/index.js on a runner', () => {
     });
     expect(run.code).toBe(0);
     // The judge-scored mode has no key on a fork: skipped, never passed, and said so.
+    // An uncalibrated judge is a shadow scorer (issue 9): the mode warns, its cases are not checked.
     expect(JSON.parse(run.outputs['failure-modes'])['instruction-follow-failure']).toMatchObject({
-      verdict: 'skipped',
+      verdict: 'warn',
       pass_rate: null,
     });
     expect(run.stdout).toMatch(
       /::warning::2 cases were skipped, not passed: no scorer could run on them\. No judge-api-key was given \(secrets are absent on pull requests from forks\)/,
     );
     expect(run.summary).toMatch(
-      /\| ⏭️\u00a0`instruction-follow-failure` \| —\u00a0\(0\/0,\u00a02\u00a0skipped\)/,
+      /\| ⚠️\u00a0`instruction-follow-failure` \| —\u00a0\(0\/0,\u00a02\u00a0skipped\)/,
     );
     expect(run.summary).toContain('passed, but 2 case(s) were not checked');
     expect(run.summary).toMatch(/Not checked:\*\* `instruction-follow-failure` 2 of 2 case\(s\)/);
