@@ -119,23 +119,26 @@ export async function scoreCase(
   let blocking = 0;
   let judged = 0;
   let skipped = 0;
+  // Live traffic feeds a review queue, where people decide: a judge declared blocking but still awaiting
+  // calibration (so shadow in the CI gate) counts as evidence here; its items are marked as needing a person.
+  const counts = (scorer: ResolvedScorer) => (scorer.declaredMode ?? scorer.mode) === 'blocking';
   for (const scorer of scorers) {
     const outcome: ScorerOutcome = {
       name: scorer.name,
       id: scorer.id,
       kind: scorer.kind,
-      mode: scorer.mode,
+      mode: counts(scorer) ? 'blocking' : 'shadow',
       min_score: scorer.minScore,
       score: null,
     };
     verdict.scorers.push(outcome);
-    if (scorer.mode === 'blocking') blocking++;
+    if (counts(scorer)) blocking++;
     const refused = scorer.kind === 'judge' ? options.judgeGate?.acquire(scorer) : undefined;
     if (refused) {
       outcome.skipped = true;
       outcome.reason = refused;
       verdict.scores[scorer.name] = null;
-      if (scorer.mode === 'blocking') skipped++;
+      if (counts(scorer)) skipped++;
       continue;
     }
     let value: unknown;
@@ -167,7 +170,7 @@ export async function scoreCase(
     const cost = costOf(metadata);
     if (cost) outcome.cost_usd = cost;
     verdict.scores[scorer.name] = outcome.score;
-    if (scorer.mode !== 'blocking') continue;
+    if (!counts(scorer)) continue;
     if (outcome.score === null) {
       if (outcome.skipped) skipped++;
       continue;

@@ -82,7 +82,7 @@ export class ScorerResolver {
     // counts such cases as skipped and the report says why. An estimate needs no key: it calls nothing.
     const skipReason =
       definition.kind === 'judge' && !this.context.judge?.apiKey && !runtime?.options.estimate
-        ? `judge key missing (set ${this.context.judge?.apiKeyEnv ?? 'OPENAI_API_KEY'})`
+        ? 'judge skipped: no judge API key'
         : undefined;
     let fn: ScorerFn;
     let version: string;
@@ -107,7 +107,9 @@ export class ScorerResolver {
       options: parsed.data,
       ...(skipReason ? { skipReason } : {}),
     };
-    if (definition.kind === 'judge' && spec.mode === 'blocking') {
+    // A judge that cannot run at all (no key) keeps its declared mode: its cases are "not checked", which the
+    // gate fails by default, rather than a shadow that would only warn.
+    if (definition.kind === 'judge' && spec.mode === 'blocking' && !skipReason) {
       // A judge may block a merge only once a calibration against people's labels vouches for this exact
       // version (template + model + parameters); until then it runs as shadow and the report says why.
       const config = this.context.judge?.config;

@@ -182,7 +182,7 @@ describe('tracegate calibrate', () => {
       },
     );
     expect(noKey.code).toBe(2);
-    expect(noKey.stderr).toMatch(/Cannot calibrate faithfulness: judge key missing \(set OPENAI_API_KEY\)/);
+    expect(noKey.stderr).toMatch(/Cannot calibrate faithfulness: judge skipped: no judge API key/);
     const notJudge = await cli(
       ['calibrate', '--scorer', 'citation-format', '--labels', 'labels/faithfulness.jsonl'],
       p.dir,

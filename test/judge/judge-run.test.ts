@@ -227,10 +227,12 @@ describe('judge runs: cache, cost, budget, estimate, no key', () => {
       const outcome = value as Awaited<ReturnType<typeof evaluate>>;
       expect(outcome.results.failure_modes.hallucination).toMatchObject({ cases: 2, skipped: 2, passed: 0 });
       expect(outcome.results.failure_modes.hallucination.verdict).not.toBe('pass');
-      expect(outcome.results.judges?.faithfulness.skip_reason).toBe('judge key missing (set OPENAI_API_KEY)');
+      expect(outcome.results.judges?.faithfulness.skip_reason).toBe('judge skipped: no judge API key');
       const results = JSON.parse(readFileSync(outcome.paths.results, 'utf8'));
-      expect(results.cases[0].reasons).toEqual(['judge key missing (set OPENAI_API_KEY)']);
-      expect(readFileSync(outcome.paths.report, 'utf8')).toMatch(/skipped faithfulness \(judge key missing/);
+      expect(results.cases[0].reasons).toEqual(['judge skipped: no judge API key']);
+      expect(readFileSync(outcome.paths.report, 'utf8')).toMatch(
+        /skipped faithfulness \(judge skipped: no judge API key/,
+      );
     } finally {
       if (saved !== undefined) process.env.OPENAI_API_KEY = saved;
     }

@@ -5,13 +5,21 @@
  */
 import { evalIn, jsonl, makeTempProject, row } from './gate-helpers.js';
 
+// A blocking scorer that, like a judge without its key, cannot score and says why (the generic rule:
+// skipped cases with reasons). An uncalibrated judge runs as shadow, which warns (gate-scorers.test.ts).
+const NEEDS_KEY = `export default function needsKey() {
+  if (!process.env.JUDGE_KEY) return { name: 'needs-key', score: null, metadata: { skipped: true, reason: 'judge skipped: no judge API key' } };
+  return { name: 'needs-key', score: 1 };
+}
+`;
+
 function project(extra: Record<string, unknown> = {}) {
   return makeTempProject({
+    'needs-key.mjs': NEEDS_KEY,
     'tracegate.config.json': {
       task: 'replay',
-      judge: { model: 'judge-model-2026-01', base_url: 'http://127.0.0.1:9/v1' },
       failure_modes: {
-        hallucination: { scorers: [{ id: 'autoevals:Factuality', min_score: 0.6 }] },
+        hallucination: { scorers: ['file:./needs-key.mjs'] },
         'format-violation': { scorers: ['exact-match'] },
       },
       ...extra,

@@ -96,8 +96,8 @@ describe('judge scorers (autoevals LLM scorers)', () => {
       skipped: 2,
       passed: 0,
       verdict: 'fail',
-      reasons: ['not checked: no case could be scored — judge key missing (set OPENAI_API_KEY) (2)'],
-      skip_reasons: { 'judge key missing (set OPENAI_API_KEY)': 2 },
+      reasons: ['not checked: no case could be scored — judge skipped: no judge API key (2)'],
+      skip_reasons: { 'judge skipped: no judge API key': 2 },
     });
     expect(outcome.exitCode).toBe(1);
     p.cleanup();

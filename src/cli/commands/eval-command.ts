@@ -64,16 +64,22 @@ export function registerEvalCommand(program: Command, state: CliState): void {
       '--origin-url-template <template>',
       "link to origin spans, e.g. https://viewer/{object_id}/{id} (default: the config's origin_url_template)",
     )
-    .option('--no-cache', 'bypass the judge cache (.tracegate/cache): ask the judge afresh, store nothing')
+    .option(
+      '--no-cache',
+      'bypass the judge cache (.tracegate/cache): ask the judge afresh, store nothing (default: cache on)',
+    )
     .option(
       '--budget-usd <dollars>',
-      'stop scheduling judge calls once this much is spent',
+      "stop scheduling judge calls once this much is spent (default: the config's judge.budget_usd, else none)",
       nonNegativeNumber,
     )
-    .option('--estimate', 'print the judge calls and cost this run would make, given the cache; call nothing')
+    .option(
+      '--estimate',
+      'print the judge calls and cost this run would make, given the cache; call nothing (default: off)',
+    )
     .option(
       '--baseline-trials <n>',
-      'trials per case the baseline (main) should have run; fewer is reported, see docs/judges.md',
+      "trials per case the baseline (main) should have run; fewer is reported (default: the config's baseline_trials, else not checked)",
       positiveInt('--baseline-trials'),
     )
     .option(

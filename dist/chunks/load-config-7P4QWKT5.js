@@ -1,2 +1,0 @@
-import { createRequire as __tgCreateRequire } from 'node:module'; const require = __tgCreateRequire(import.meta.url);
-import{c as a,d as b,e as c,f as d,g as e}from"./chunk-W7ARNVJZ.js";import"./chunk-EF7JMYQ3.js";import"./chunk-NTDDRHZQ.js";import"./chunk-KXB7FJAT.js";export{a as CONFIG_FILE_NAMES,b as findConfigFile,e as importModule,c as loadConfig,d as validateConfig};
