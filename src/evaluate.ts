@@ -16,6 +16,13 @@ import { execFileSync } from 'node:child_process';
 import { runEvaluation } from './run-evaluation.js';
 import { environmentError, UsageError } from './errors.js';
 import { clearStaleOutputs } from './output/stale-outputs.js';
+import {
+  createRedactor,
+  redactError,
+  secretEnvNamesInConfig,
+  secretsFromEnvironment,
+  type Redactor,
+} from './util/redact.js';
 import { resolveProject } from './braintrust/settings.js';
 import { renderMarkdownReport } from './report/markdown.js';
 import { writeAtomic as writeFileAtomic } from './output/write-atomic.js';
@@ -55,6 +62,8 @@ export interface EvaluateOptions {
   estimate?: boolean;
   /** Trials per case the baseline is expected to have (`--baseline-trials`). */
   baselineTrials?: number;
+  /** More secrets to keep out of every output (e.g. the action's tokens), besides the judge key and env keys. */
+  secrets?: string[];
   /**
    * Log the run as a Braintrust experiment (`true`: a generated name). Without `baseline`, the baseline is
    * the latest experiment on the base branch's merge-base commit or its nearest ancestor that has one.
@@ -75,6 +84,8 @@ export interface EvaluateOutcome {
   paths: { results: string; report: string; junit: string; out: string };
   /** 0 when the gate passed, 1 when it failed. */
   exitCode: 0 | 1;
+  /** Removes this run's known secrets from text; apply it to anything printed about the run. */
+  redact: Redactor;
   /** With `estimate`: the judge calls and cost the run would make (nothing was written). */
   estimate?: JudgeEstimate;
 }
@@ -84,10 +95,31 @@ export interface EvaluateOutcome {
  * baseline → gate → write results.json, report.md and junit.xml. Throws UsageError for bad input.
  */
 export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateOutcome> {
+  // Built from the environment first, then again once the config says which variables hold keys; an
+  // error escaping the run is redacted with the latest one, so no printer can leak a key.
+  const known = [options.judge?.apiKey, ...(options.secrets ?? [])];
+  const secrets = { redact: createRedactor([...known, ...secretsFromEnvironment()]) };
+  try {
+    return await evaluateOnce(options, secrets, known);
+  } catch (error) {
+    throw redactError(error, secrets.redact);
+  }
+}
+
+async function evaluateOnce(
+  options: EvaluateOptions,
+  secrets: { redact: Redactor },
+  known: Array<string | undefined>,
+): Promise<EvaluateOutcome> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const startedAt = new Date();
   const started = performance.now();
   const { config, dir: configDir } = await loadConfig(cwd, options.config);
+  const keyEnv = config.judge?.api_key_env ?? 'OPENAI_API_KEY';
+  secrets.redact = createRedactor([
+    ...known,
+    ...secretsFromEnvironment(process.env, [keyEnv, ...secretEnvNamesInConfig(config)]),
+  ]);
   const settings = {
     task: options.task ?? config.task,
     datasets: options.datasets ?? config.datasets,
@@ -256,18 +288,20 @@ export async function evaluate(options: EvaluateOptions = {}): Promise<EvaluateO
         startedAt,
         started,
         judge: { usage: () => judge.runtime.usage(), statuses: judges },
+        redact: secrets.redact,
       });
-      if (options.estimate) return { ...outcome, config, estimate: judge.runtime.estimate() };
+      if (options.estimate)
+        return { ...outcome, config, estimate: judge.runtime.estimate(), redact: secrets.redact };
       if (experiment && experiments) {
         const link = await experiment.finish(outcome.paths.results, files);
         outcome.results.braintrust_experiment = link;
         await writeFileAtomic(
           outcome.paths.results,
-          await experiments.addLinkToResultsFile(outcome.paths.results, link),
+          secrets.redact(await experiments.addLinkToResultsFile(outcome.paths.results, link)),
         );
-        await writeFileAtomic(outcome.paths.report, renderMarkdownReport(outcome.results));
+        await writeFileAtomic(outcome.paths.report, secrets.redact(renderMarkdownReport(outcome.results)));
       }
-      return { ...outcome, config };
+      return { ...outcome, config, redact: secrets.redact };
     } finally {
       if (options.estimate) await rm(out, { recursive: true, force: true });
     }

@@ -17,6 +17,8 @@ import { renderMarkdownReport } from './report/markdown.js';
 import { escapeMarkdown } from './report/escape.js';
 import { JunitWriter } from './output/junit-writer.js';
 import { writeAtomicSync } from './output/write-atomic.js';
+import { noRedaction, type Redactor } from './util/redact.js';
+import { redactCaseResult } from './run/redact-case.js';
 import { clearStaleOutputs } from './output/stale-outputs.js';
 import { onProcessEnd } from './output/process-end.js';
 import { UsageError } from './errors.js';
@@ -52,6 +54,8 @@ export interface RunEvaluationInput {
   progress?: Progress;
   startedAt?: Date;
   started?: number;
+  /** Removes known secrets (judge key, tokens) from every case result and every file written. */
+  redact?: Redactor;
   /** The run's judge: usage (read at the end) and each judge scorer's standing, for results.json. */
   judge?: { usage(): JudgeUsageReport; statuses: Record<string, JudgeScorerStatus> };
 }
@@ -62,6 +66,8 @@ export interface RunEvaluationOutcome {
   paths: { results: string; report: string; junit: string; out: string };
   /** 0 when the gate passed, 1 when it failed. */
   exitCode: 0 | 1;
+  /** The run's redactor, for whoever prints about it. */
+  redact?: Redactor;
 }
 
 /**
@@ -80,8 +86,9 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
   const baselineInfo = input.baseline ? checkComparable(input.fingerprint, input.baseline) : null;
   const compareWith = baselineInfo?.comparable ? input.baseline : undefined;
   clearStaleOutputs(input.out);
-  const writer = await ResultsWriter.open(input.out);
-  const junit = new JunitWriter(input.out);
+  const redact = input.redact ?? noRedaction;
+  const writer = await ResultsWriter.open(input.out, undefined, redact);
+  const junit = new JunitWriter(input.out, redact);
   const aggregator = new ResultsAggregator();
   const usage: CaseUsage = {
     cost_usd: 0,
@@ -165,7 +172,9 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     };
     attempt(() => writer.finishSync(header));
     attempt(() => junit.finishSync(header));
-    attempt(() => writeAtomicSync(paths.report, interruptedNote(results) + renderMarkdownReport(results)));
+    attempt(() =>
+      writeAtomicSync(paths.report, redact(interruptedNote(results) + renderMarkdownReport(results))),
+    );
     if (errors.length) throw errors[0];
     return results;
   };
@@ -200,7 +209,8 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
         throw new Error(`no scorers resolved for failure mode "${loaded.case.metadata.failure_mode}"`);
       let result: CaseResult;
       try {
-        result = await runCase(loaded, input.task, scorers, runOptions, usage);
+        // Redacted before anything reads it: a reason cut short by a renderer can no longer hold half a key.
+        result = redactCaseResult(await runCase(loaded, input.task, scorers, runOptions, usage), redact);
       } catch (error) {
         // Bad input and a broken environment end the run; anything else a case runs into (an output that
         // is circular, a BigInt, nested 100,000 deep) is that case's error, not the end of the run.
@@ -247,7 +257,7 @@ export async function runEvaluation(input: RunEvaluationInput): Promise<RunEvalu
     junit.abort();
     throw error;
   }
-  return { results: outcome, paths, exitCode: outcome.passed ? 0 : 1 };
+  return { results: outcome, paths, exitCode: outcome.passed ? 0 : 1, redact };
 }
 
 /** The line report.md opens with when the run did not finish. */

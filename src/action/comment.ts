@@ -48,17 +48,59 @@ export function buildCommentBody(report: string, marker: string, digest: string)
   return truncateBody(header(marker, digest) + report);
 }
 
-/** The body posted before the evaluation runs, replaced when it is done. */
-export function runningCommentBody(marker: string, runUrl?: string): string {
-  const where = runUrl ? ` ([workflow run](${runUrl}))` : '';
-  return `${header(marker, 'running')}### ⏳ tracegate is running…\n\nThe regression gate is evaluating this pull request${where}; this comment is updated with the results when it finishes.\n`;
+/** Marks the re-running banner, so the next body can drop it from the previous report. */
+const BANNER_START = '<!-- tracegate:banner -->';
+const BANNER_END = '<!-- /tracegate:banner -->';
+
+/**
+ * The report a comment body shows, without the marker, digest and banner lines; undefined when the body
+ * holds no results (a "running…" or error body without earlier results).
+ */
+export function previousReport(body: string | null | undefined): string | undefined {
+  if (!body) return undefined;
+  const digest = digestOf(body);
+  let rest = body.replace(/^<!-- tracegate:(?:comment|digest):[^\n]*-->\n/gm, '');
+  const start = rest.indexOf(BANNER_START);
+  const end = rest.indexOf(BANNER_END);
+  const bannered = start >= 0 && end > start;
+  // A "running…" or error body holds earlier results only under its banner.
+  if ((digest === 'running' || digest === 'error') && !bannered) return undefined;
+  if (bannered) rest = rest.slice(0, start) + rest.slice(end + BANNER_END.length);
+  rest = rest.replace(/^\n+/, '');
+  return rest.trim() ? rest : undefined;
+}
+
+/**
+ * The body posted before the evaluation runs, replaced when it is done. On a re-run the last verdict stays
+ * readable under a banner that says it is being re-run (`previous` is the existing comment's body).
+ */
+export function runningCommentBody(
+  marker: string,
+  runUrl?: string,
+  previous?: string | null,
+  commit?: string,
+): string {
+  const link = safeLinkUrl(runUrl);
+  const where = link ? ` ([workflow run](${link}))` : '';
+  const at = commit && /^[0-9a-f]{7,40}$/i.test(commit) ? ` for commit ${commit.slice(0, 7)}` : '';
+  const last = previousReport(previous);
+  if (last) {
+    return `${header(marker, 'running')}${BANNER_START}\n> ⏳ **tracegate is re-running**${at}${where}. The results below are from the previous run and are replaced when this one finishes.\n${BANNER_END}\n\n${last}`;
+  }
+  return `${header(marker, 'running')}### ⏳ tracegate is running…\n\nThe regression gate is evaluating this pull request${at}${where}; this comment is updated with the results when it finishes.\n`;
 }
 
 /**
  * The body that replaces "running…" when the run could not finish (bad config, a task that cannot start),
- * so the PR never keeps a comment that claims to be running. The error is quoted inertly.
+ * so the PR never keeps a comment that claims to be running. The error is quoted inertly; results of an
+ * earlier run, if the comment held any, stay below, marked as such.
  */
-export function errorCommentBody(marker: string, message: string, runUrl?: string): string {
+export function errorCommentBody(
+  marker: string,
+  message: string,
+  runUrl?: string,
+  previous?: string | null,
+): string {
   const link = safeLinkUrl(runUrl);
   const where = link ? ` See the [workflow run](${link}) for details.` : '';
   const lines = message
@@ -66,7 +108,11 @@ export function errorCommentBody(marker: string, message: string, runUrl?: strin
     .filter((l) => l.trim())
     .slice(0, 20)
     .map((l) => `> ${escapeMarkdown(l.trim(), 500)}`);
-  return `${header(marker, 'error')}### ⚠️ tracegate could not run\n\n${lines.join('\n')}\n\nNo verdict for this pull request yet.${where}\n`;
+  const last = previousReport(previous);
+  const verdict = last
+    ? `No verdict for the latest commit; the results below are from the previous run.${where}\n${BANNER_END}\n\n${last}`
+    : `No verdict for this pull request yet.${where}\n`;
+  return `${header(marker, 'error')}${last ? BANNER_START + '\n' : ''}### ⚠️ tracegate could not run\n\n${lines.join('\n')}\n\n${verdict}`;
 }
 
 /**

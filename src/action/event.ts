@@ -11,6 +11,18 @@ export interface EventInfo {
   fork: boolean;
   /** Link to this workflow run, when the runner says where it is. */
   runUrl?: string;
+  /**
+   * `pull_request_target` (and `workflow_run`) run in the base repository's context: secrets are present
+   * and the token can write. Running a fork's code there hands it both.
+   */
+  privileged: boolean;
+  /**
+   * The commit under test: the PR's head sha on pull_request events, the triggering run's head sha on
+   * workflow_run, else GITHUB_SHA.
+   */
+  headSha?: string;
+  /** The repository the head commit comes from (`owner/name`): a fork's for fork PRs. */
+  headRepo?: string;
 }
 
 /** The subset of `@actions/github`'s context that `describeEvent` reads. */
@@ -20,6 +32,8 @@ export interface EventContext {
   repo: { owner: string; repo: string };
   serverUrl: string;
   runId: number;
+  /** GITHUB_SHA. */
+  sha?: string;
 }
 
 /** Events whose payload names a pull request the action comments on. */
@@ -35,14 +49,23 @@ export function describeEvent(ctx: EventContext, prNumberInput?: number): EventI
   const p = ctx.payload ?? {};
   let prNumber: number | undefined;
   let fork = false;
+  let headSha: string | undefined = ctx.sha || undefined;
+  let headRepo: string | undefined;
   if (PR_EVENTS.has(ctx.eventName) && p.pull_request) {
     prNumber = Number(p.pull_request.number);
     const head = p.pull_request.head?.repo?.full_name;
     const base = p.pull_request.base?.repo?.full_name ?? p.repository?.full_name;
     fork = Boolean(p.pull_request.head?.repo?.fork) || (Boolean(head) && Boolean(base) && head !== base);
+    headSha = stringOr(p.pull_request.head?.sha, headSha);
+    headRepo = stringOr(head, undefined);
   } else if (ctx.eventName === 'workflow_run') {
-    const pr = p.workflow_run?.pull_requests?.[0];
+    const run = p.workflow_run ?? {};
+    const pr = run.pull_requests?.[0];
     if (pr?.number) prNumber = Number(pr.number);
+    headSha = stringOr(run.head_sha, undefined);
+    headRepo = stringOr(run.head_repository?.full_name, undefined);
+    const base = stringOr(run.repository?.full_name, `${ctx.repo.owner}/${ctx.repo.repo}`);
+    fork = Boolean(headRepo) && headRepo !== base;
   } else if (ctx.eventName === 'issue_comment' && p.issue?.pull_request) {
     prNumber = Number(p.issue.number);
   }
@@ -57,7 +80,14 @@ export function describeEvent(ctx: EventContext, prNumberInput?: number): EventI
     prNumber: prNumber || undefined,
     fork,
     runUrl,
+    privileged: ctx.eventName === 'pull_request_target' || ctx.eventName === 'workflow_run',
+    headSha,
+    headRepo,
   };
+}
+
+function stringOr<T extends string | undefined>(value: unknown, fallback: T): string | T {
+  return typeof value === 'string' && value ? value : fallback;
 }
 
 /**
@@ -81,5 +111,6 @@ export function readEventContext(env: NodeJS.ProcessEnv = process.env): EventCon
     repo: { owner, repo },
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     runId: Number(env.GITHUB_RUN_ID) || 0,
+    sha: env.GITHUB_SHA,
   };
 }

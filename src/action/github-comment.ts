@@ -16,8 +16,17 @@ export interface CommentApi {
   login(): Promise<string>;
   /** Every comment on the issue, page by page (all pages, oldest first). */
   pages(): AsyncIterable<CommentLike[]>;
-  create(body: string): Promise<CommentLike>;
+  create(body: string): Promise<CommentLike & { html_url?: string }>;
   update(id: number, body: string): Promise<void>;
+  /** The pull request's head commit and the repository it comes from, as the API says now. */
+  pullHead(): Promise<PullHead>;
+}
+
+/** A pull request's head as `GET /repos/{owner}/{repo}/pulls/{number}` reports it. */
+export interface PullHead {
+  sha?: string;
+  /** `owner/name` of the head repository; null when the fork was deleted. */
+  repo?: string | null;
 }
 
 /** A failed GitHub call, with the HTTP status when there was one. */
@@ -77,7 +86,13 @@ export async function createCommentApi(
       const { data } = await call('Creating the PR comment', () =>
         octokit.rest.issues.createComment({ ...where, body }),
       );
-      return data as CommentLike;
+      return data as CommentLike & { html_url?: string };
+    },
+    async pullHead() {
+      const { data } = await call('Reading the pull request', () =>
+        octokit.rest.pulls.get({ owner: issue.owner, repo: issue.repo, pull_number: issue.number }),
+      );
+      return { sha: data.head?.sha, repo: data.head?.repo?.full_name ?? null };
     },
     async update(id, body) {
       await call('Updating the PR comment', () =>

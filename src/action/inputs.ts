@@ -39,6 +39,11 @@ export interface ActionSettings {
   /** `true` for a generated experiment name, a string for a given one; unset = no experiment. */
   braintrustExperiment?: string | true;
   originUrlTemplate?: string;
+  /**
+   * Run a task other than `replay` (or a code config or scorer) on a `pull_request_target` event from a
+   * fork, where the fork's code would see the secrets and a write token. Off by default.
+   */
+  allowUntrustedCode: boolean;
   /** `eval` (the gate; default) or `harvest` (production failures → one pull request; see run-harvest.ts). */
   mode: 'eval' | 'harvest';
   /** `mode: harvest`: where traces come from, since when, and the promotion policy. */
@@ -138,6 +143,7 @@ export function getSettings(
       `Invalid comment-id '${commentId}'. Expected letters, digits, '.', '_' or '-' (at most 100), e.g. tracegate-nightly.`,
     );
   }
+  const allowUntrusted = oneOf('allow-untrusted-code', ['true', 'false'] as const, 'false');
   const prText = text('pr-number');
   let prNumber: number | undefined;
   if (prText !== undefined) {
@@ -179,6 +185,7 @@ export function getSettings(
       'origin-url-template',
       ' with {object_type}, {object_id}, {id} or {span_id} placeholders',
     ),
+    allowUntrustedCode: allowUntrusted === 'true',
     mode: oneOf('mode', ['eval', 'harvest'] as const, 'eval')!,
     harvest: {
       from: text('harvest-from'),

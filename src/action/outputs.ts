@@ -3,7 +3,8 @@ import type { Results } from '../run/results.js';
 /** The action's outputs, as strings (what `core.setOutput` writes). Pure. */
 export function actionOutputs(
   results: Results,
-  paths: { results: string; report: string },
+  paths: { results: string; report: string; junit?: string },
+  commentUrl?: string,
 ): Record<string, string> {
   const modes = Object.fromEntries(
     Object.entries(results.failure_modes).map(([mode, m]) => [
@@ -22,6 +23,8 @@ export function actionOutputs(
     passed: String(results.passed),
     'results-path': paths.results,
     'report-path': paths.report,
+    'junit-path': paths.junit ?? '',
+    'comment-url': commentUrl ?? '',
     regressions: String(regressions),
     'failure-modes': JSON.stringify(modes),
   };

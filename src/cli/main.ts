@@ -3,6 +3,8 @@ import { environmentError, UsageError } from '../errors.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerMergeCommand } from './commands/merge-command.js';
 import { registerExtraCommands } from './commands/index.js';
+import { neutraliseLines } from '../util/neutralise.js';
+import { createRedactor, secretsFromEnvironment } from '../util/redact.js';
 
 /**
  * Run the tracegate CLI and return its exit code: 0 gate passed, 1 gate failed, 2 bad usage, config,
@@ -30,7 +32,9 @@ export async function main(argv: string[]): Promise<number> {
     // string) is the environment, not a bug: exit 2 with the path and the fix, not a stack trace.
     const translated = error instanceof UsageError ? error : environmentError(error, 'use', errorPath(error));
     if (translated instanceof UsageError) {
-      process.stderr.write(`tracegate: ${translated.message}\n`);
+      // The message may quote a dataset, a task's error or a server's reply: no key, escape or workflow command.
+      const redact = createRedactor(secretsFromEnvironment());
+      process.stderr.write(`tracegate: ${neutraliseLines(redact(translated.message))}\n`);
       return 2;
     }
     throw error;

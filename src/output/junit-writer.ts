@@ -3,6 +3,7 @@ import { ChunkFile } from './chunk-file.js';
 import path from 'node:path';
 import type { CaseResult, Results } from '../run/results.js';
 import { junitCase, junitHead, junitSuiteClose, junitSuiteOpen, junitTail } from '../report/junit.js';
+import { noRedaction, type Redactor } from '../util/redact.js';
 import { writeAtomicSync } from './write-atomic.js';
 
 /**
@@ -14,7 +15,10 @@ import { writeAtomicSync } from './write-atomic.js';
 export class JunitWriter {
   private readonly parts = new Map<string, ChunkFile>();
 
-  constructor(private readonly outDir: string) {}
+  constructor(
+    private readonly outDir: string,
+    private readonly redact: Redactor = noRedaction,
+  ) {}
 
   /** Add one case. */
   write(result: CaseResult): void {
@@ -23,7 +27,7 @@ export class JunitWriter {
       part = new ChunkFile(path.join(this.outDir, `.junit-${process.pid}-${this.parts.size}.part`));
       this.parts.set(result.failure_mode, part);
     }
-    part.append(junitCase(result));
+    part.append(this.redact(junitCase(result)));
   }
 
   /** Write `junit.xml` atomically from the parts; returns its path. The parts are removed either way. */
@@ -34,7 +38,7 @@ export class JunitWriter {
       writeAtomicSync(target, (fd) => {
         writeFileSync(fd, junitHead(results));
         for (const [mode, summary] of Object.entries(results.failure_modes)) {
-          writeFileSync(fd, junitSuiteOpen(mode, summary, results.duration_ms));
+          writeFileSync(fd, this.redact(junitSuiteOpen(mode, summary, results.duration_ms)));
           const part = this.parts.get(mode);
           if (part) copyInto(part.path, fd);
           writeFileSync(fd, junitSuiteClose());

@@ -1,3 +1,5 @@
+import { neutralise } from '../util/neutralise.js';
+
 /**
  * Untrusted text (model output, reasons quoting it, ids from traces) made safe for one terminal or CI
  * log line: control characters and escape sequences removed, line breaks folded, and a leading `::`
@@ -10,5 +12,6 @@ export function plainText(text: unknown, max = 200): string {
     .replace(/\s+/g, ' ')
     .trim();
   if (t.length > max) t = t.slice(0, max - 1) + '…';
-  return t.startsWith('::') ? ` ${t}` : t;
+  // A leading space does not help: the runner trims it before reading `::` as a workflow command.
+  return neutralise(t);
 }

@@ -1,4 +1,5 @@
 import type { CaseOrigin } from '../cases/regression-case.js';
+import { wellFormed } from '../util/neutralise.js';
 
 /** How origin links are built: Braintrust permalinks, or a template for any other trace viewer. */
 export interface OriginLinkSettings {
@@ -32,14 +33,15 @@ export function buildOriginUrl(
       object_id: origin.object_id,
       id: origin.id,
     });
-    return `${app}/app/${encodeURIComponent(bt.org)}/object?${q.toString()}`;
+    // URLSearchParams replaces lone surrogates itself; encodeURIComponent would throw on them.
+    return `${app}/app/${encodeURIComponent(wellFormed(bt.org))}/object?${q.toString()}`;
   }
   if (!settings.template) return null;
   let missing = false;
   const url = settings.template.replace(/\{(object_type|object_id|id|span_id)\}/g, (_, key: string) => {
     const value = fields[key];
     if (!value) missing = true;
-    return encodeURIComponent(value ?? '');
+    return encodeURIComponent(wellFormed(value ?? ''));
   });
   return missing ? null : url;
 }

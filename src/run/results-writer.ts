@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { CaseResult, Results } from './results.js';
 import { ChunkFile } from '../output/chunk-file.js';
 import { serializeCaseResult } from './serialize-case.js';
+import { noRedaction, type Redactor } from '../util/redact.js';
 import { environmentError } from '../errors.js';
 
 /**
@@ -18,20 +19,24 @@ export class ResultsWriter {
   private readonly target: string;
   private count = 0;
 
-  constructor(outDir: string, name = 'results.json') {
+  constructor(
+    outDir: string,
+    name = 'results.json',
+    private readonly redact: Redactor = noRedaction,
+  ) {
     this.target = path.join(outDir, name);
     this.file = new ChunkFile(`${this.target}.${process.pid}.tmp`);
     this.file.append('{"version":1,"cases":[');
   }
 
   /** Create the output directory and the writer. */
-  static async open(outDir: string, name?: string): Promise<ResultsWriter> {
+  static async open(outDir: string, name?: string, redact?: Redactor): Promise<ResultsWriter> {
     try {
       await mkdir(outDir, { recursive: true });
     } catch (error) {
       throw environmentError(error, 'create the output directory', outDir);
     }
-    return new ResultsWriter(outDir, name);
+    return new ResultsWriter(outDir, name, redact);
   }
 
   /** Cases written so far. */
@@ -41,7 +46,7 @@ export class ResultsWriter {
 
   /** Append one case result (one line of results.json's `cases` array). */
   write(result: CaseResult): void {
-    this.file.append((this.count++ ? ',\n' : '\n') + serializeCaseResult(result));
+    this.file.append((this.count++ ? ',\n' : '\n') + this.redact(serializeCaseResult(result)));
   }
 
   /**
@@ -51,7 +56,7 @@ export class ResultsWriter {
   finishSync(results: Omit<Results, 'cases'>): string {
     const { version: _version, omitted_cases: _omitted, ...rest } = results;
     try {
-      this.file.append(`\n],${JSON.stringify(rest).slice(1)}\n`);
+      this.file.append(`\n],${this.redact(JSON.stringify(rest)).slice(1)}\n`);
       this.file.close();
       renameSync(this.file.path, this.target);
     } catch (error) {

@@ -1,133 +1,52 @@
 /**
- * End to end: runs the committed bundle `node dist/index.js` exactly as a runner does (INPUT_* variables,
- * GITHUB_EVENT_PATH with a real event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) against a local GitHub
- * API (test/servers/github-server.ts, real HTTP) and a local trace viewer answering the origin links.
+ * End to end: runs the bundle `node dist/index.js` exactly as a runner does (see action-runner.ts) against a
+ * local GitHub API (test/servers/github-server.ts, real HTTP) and a local trace viewer answering the origin
+ * links. Every test is self-contained: the baseline from main is made in beforeAll, and each test uses its
+ * own pull request number and seeds the comments it needs, so any one test runs alone and in any order.
  * Run `npm run bundle` first: this tests dist/, not src/.
  */
-import { spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GitHubServer } from '../servers/github-server.js';
 import { createFixtureProject, FIXTURE_PROJECT_ID } from './fixture-project.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const entry = path.join(root, 'dist', 'index.js');
-const MARKER = '<!-- tracegate:comment:tracegate -->';
-const OWNER = 'acme';
-const REPO = 'support-app';
-
-interface StepRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  outputs: Record<string, string>;
-  summary: string;
-}
+import {
+  HEAD_SHA,
+  MARKER,
+  OWNER,
+  pullRequestPayload,
+  REPO,
+  requireBundle,
+  runStep as runActionStep,
+  type StepRun,
+} from './action-runner.js';
 
 let github: GitHubServer;
 let origin: Server;
 let originUrl: string;
 let project: string;
-let runnerTemp: string;
 const originHits: string[] = [];
 
-/** A pull_request payload as GitHub sends it (the fields a consumer reads), from a fork or not. */
-function pullRequestPayload(number: number, fork = false) {
-  const base = { full_name: `${OWNER}/${REPO}`, name: REPO, fork: false, owner: { login: OWNER } };
-  const head = fork
-    ? { full_name: `contributor/${REPO}`, name: REPO, fork: true, owner: { login: 'contributor' } }
-    : base;
-  return {
-    action: 'synchronize',
-    number,
-    pull_request: {
-      number,
-      state: 'open',
-      title: 'Tweak the support prompt',
-      user: { login: fork ? 'contributor' : 'dev' },
-      head: { ref: 'prompt-tweak', sha: 'a'.repeat(40), repo: head, user: head.owner },
-      base: { ref: 'main', sha: 'b'.repeat(40), repo: base, user: base.owner },
-    },
-    repository: base,
-    sender: { login: fork ? 'contributor' : 'dev' },
-  };
-}
-
-/** Run the action once, as a runner does: a fresh output file and summary file per step. */
-async function runStep(event: string, payload: unknown, inputs: Record<string, string>): Promise<StepRun> {
-  const step = mkdtempSync(path.join(runnerTemp, 'step-'));
-  const files = {
-    event: path.join(step, 'event.json'),
-    output: path.join(step, 'output'),
-    summary: path.join(step, 'summary.md'),
-  };
-  writeFileSync(files.event, JSON.stringify(payload));
-  writeFileSync(files.output, '');
-  writeFileSync(files.summary, '');
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(INPUT_|GITHUB_|RUNNER_|ACTIONS_|OPENAI_|BRAINTRUST_)/.test(k)) env[k] = v;
-  }
-  Object.assign(env, {
-    GITHUB_ACTIONS: 'true',
-    CI: 'true',
-    GITHUB_EVENT_NAME: event,
-    GITHUB_EVENT_PATH: files.event,
-    GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-    GITHUB_WORKSPACE: project,
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.example',
-    GITHUB_RUN_ID: '4242',
-    GITHUB_OUTPUT: files.output,
-    GITHUB_STEP_SUMMARY: files.summary,
-    RUNNER_TEMP: step,
-    // Defaults from action.yml, which the runner fills in for inputs the workflow leaves out.
-    'INPUT_GITHUB-TOKEN': 'test-token',
-    INPUT_COMMENT: 'always',
-    'INPUT_COMMENT-ID': 'tracegate',
-  });
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const child = spawn(process.execPath, [entry], { cwd: project, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => (stdout += c));
-  child.stderr.on('data', (c) => (stderr += c));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return {
-    code,
-    stdout,
-    stderr,
-    outputs: parseOutputs(readFileSync(files.output, 'utf8')),
-    summary: readFileSync(files.summary, 'utf8'),
-  };
-}
-
-/** Parse GITHUB_OUTPUT (`name<<delimiter` … `delimiter` blocks, as @actions/core writes them). */
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm;
-  for (const m of text.matchAll(re)) out[m[1]] = m[3];
-  return out;
+function runStep(event: string, payload: unknown, inputs: Record<string, string>): Promise<StepRun> {
+  return runActionStep({ project, apiUrl: github.url, event, payload, inputs });
 }
 
 function ownComments(issue: string) {
   return github.list(issue).filter((c) => c.body.includes(MARKER) && c.user.login === 'tracegate-bot');
 }
 
+/** A comment of ours from an earlier run that showed all green. */
+function seedGreenComment(issue: string) {
+  return github.seed(
+    issue,
+    `${MARKER}\n<!-- tracegate:digest:0123456789abcdef0123456789abcdef -->\n### ✅ tracegate: all 2 failure modes pass (5 cases)\n\nearlier results\n`,
+    'tracegate-bot',
+  );
+}
+
 beforeAll(async () => {
-  if (!existsSync(entry)) throw new Error('dist/index.js is missing: run `npm run bundle` before this test.');
+  requireBundle();
   github = await new GitHubServer({ login: 'tracegate-bot' }).start();
   // The trace viewer the origin links point at: answers a Braintrust-style permalink for known rows.
   origin = createServer((req, res) => {
@@ -144,20 +63,25 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
   originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
   project = createFixtureProject(originUrl);
-  runnerTemp = mkdtempSync(path.join(os.tmpdir(), 'tracegate-runner-'));
+  // The baseline main saved (what the push workflow uploads and the PR workflow downloads).
+  const main = await runStep('push', { ref: 'refs/heads/main', after: 'b'.repeat(40) }, { out: 'main-out' });
+  if (main.code !== 0) throw new Error(`the baseline run failed (exit ${main.code}): ${main.stdout}`);
+  mkdirSync(path.join(project, 'baseline'));
+  copyFileSync(
+    path.join(project, 'main-out', 'results.json'),
+    path.join(project, 'baseline', 'results.json'),
+  );
 });
 
 afterAll(async () => {
   await github?.close();
   await new Promise((resolve) => origin?.close(resolve));
-  for (const dir of [project, runnerTemp]) if (dir) rmSync(dir, { recursive: true, force: true });
+  if (project) rmSync(project, { recursive: true, force: true });
 });
 
 describe('node dist/index.js on a runner', () => {
-  const pr = `${OWNER}/${REPO}#7`;
-  let commentId: number;
-
-  test('push to main: gates, sets outputs, writes the summary, never calls the comment API; results become the baseline', async () => {
+  test('push to main: gates, sets outputs, writes the summary, never calls the comment API', async () => {
+    github.requests.length = 0;
     const run = await runStep(
       'push',
       { ref: 'refs/heads/main', after: 'b'.repeat(40), repository: { full_name: `${OWNER}/${REPO}` } },
@@ -173,17 +97,21 @@ describe('node dist/index.js on a runner', () => {
     expect(run.outputs.regressions).toBe('0');
     expect(run.outputs['results-path']).toBe(path.join(project, '.tracegate', 'results.json'));
     expect(run.outputs['report-path']).toBe(path.join(project, '.tracegate', 'report.md'));
+    expect(run.outputs['junit-path']).toBe(path.join(project, '.tracegate', 'junit.xml'));
+    expect(run.outputs['comment-url']).toBe('');
     expect(JSON.parse(run.outputs['failure-modes'])).toEqual({
       'format-violation': expect.objectContaining({ verdict: 'pass', pass_rate: 1 }),
       hallucination: expect.objectContaining({ verdict: 'pass', pass_rate: 1 }),
     });
     expect(run.summary).toContain('tracegate: all 2 failure modes pass (5 cases)');
-    // What the push workflow uploads (artifact or cache) and the PR workflow downloads.
-    mkdirSync(path.join(project, 'baseline'));
-    copyFileSync(run.outputs['results-path'], path.join(project, 'baseline', 'results.json'));
+    // The summary's footer names the run; push has no PR head, so the commit is GITHUB_SHA.
+    expect(run.summary).toContain(
+      'commit fffffff · [workflow run](https://github.example/acme/support-app/actions/runs/4242)',
+    );
   });
 
   test('first PR run: posts "running…", then fills in the same comment; finds it past page 1; ignores a marked comment by someone else', async () => {
+    const pr = `${OWNER}/${REPO}#7`;
     for (let i = 0; i < 120; i++) github.seed(pr, `Looks good ${i}`, i % 2 ? 'reviewer' : 'dev');
     const stale = github.seed(pr, `${MARKER}\nold results copied by another bot`, 'other-bot[bot]');
     github.requests.length = 0;
@@ -192,21 +120,26 @@ describe('node dist/index.js on a runner', () => {
     expect(run.code).toBe(0);
     const writes = github.writes();
     expect(writes.map((w) => w.method)).toEqual(['POST', 'PATCH']);
+    expect(writes[0].body).toContain('### ⏳ tracegate is running…');
     expect(writes.every((w) => w.authorization === 'token test-token')).toBe(true);
     expect(github.requests.some((r) => r.method === 'GET' && /[?&]page=2\b/.test(r.path))).toBe(true);
     const mine = ownComments(pr);
     expect(mine).toHaveLength(1);
-    commentId = mine[0].id;
-    expect(writes[1].path).toBe(`/repos/${OWNER}/${REPO}/issues/comments/${commentId}`);
+    expect(writes[1].path).toBe(`/repos/${OWNER}/${REPO}/issues/comments/${mine[0].id}`);
     expect(mine[0].body).toContain('tracegate: all 2 failure modes pass (5 cases)');
     expect(mine[0].body).not.toContain('is running');
     expect(stale.body).toBe(`${MARKER}\nold results copied by another bot`);
     expect(run.outputs.passed).toBe('true');
+    expect(run.outputs['comment-url']).toBe(
+      `https://github.example/${OWNER}/${REPO}/pull/7#issuecomment-${mine[0].id}`,
+    );
   });
 
-  test('second PR run, regressed build: fails the step, updates the same comment naming the regressed modes with working origin links', async () => {
+  test('regressed build on a PR with an earlier comment: marks it re-running (last verdict kept), then fills in the regressions with working links', async () => {
+    const pr = `${OWNER}/${REPO}#11`;
+    const earlier = seedGreenComment(pr);
     github.requests.length = 0;
-    const run = await runStep('pull_request', pullRequestPayload(7), {
+    const run = await runStep('pull_request', pullRequestPayload(11), {
       baseline: 'baseline/results.json',
       task: 'module:./build-regressed.js#answer',
     });
@@ -214,22 +147,39 @@ describe('node dist/index.js on a runner', () => {
     expect(run.stdout).toMatch(
       /::error::tracegate gate failed: 1 failure mode failing: hallucination \(pass rate 0.33 < threshold 1.00; 2 regression\(s\) against the baseline\)/,
     );
-    expect(github.writes().map((w) => `${w.method} ${w.path}`)).toEqual([
-      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${commentId}`,
+    const writes = github.writes();
+    expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual([
+      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${earlier.id}`,
+      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${earlier.id}`,
     ]);
+    // While it runs, the last verdict stays readable under a banner.
+    expect(writes[0].body).toContain('> ⏳ **tracegate is re-running** for commit aaaaaaa');
+    expect(writes[0].body).toContain(
+      '### ✅ tracegate: all 2 failure modes pass (5 cases)\n\nearlier results',
+    );
     const [comment] = ownComments(pr);
-    expect(comment.id).toBe(commentId);
+    expect(comment.id).toBe(earlier.id);
+    expect(comment.body).not.toContain('re-running');
     expect(comment.body).toContain(
-      '### ❌ tracegate: 1 of 2 failure modes failing: `hallucination` · 2 regression(s) against the baseline',
+      '### ❌ tracegate: 1 of 2 failure modes failing: `hallucination` · 2 regressions\n',
     );
-    expect(comment.body).toMatch(/hal-0002.*🔻 regressed/);
-    expect(comment.body).toMatch(/hal-0003.*🔻 regressed/);
-    // Hostile model output is quoted inertly: no HTML, no mention, no broken <details>.
+    expect(comment.body).toMatch(/hal-0002.*🔻\u00a0regressed/);
+    expect(comment.body).toMatch(/hal-0003.*🔻\u00a0regressed/);
+    // Hostile model output is quoted inertly: no HTML, no live mention, no broken <details>.
     expect(comment.body).toContain(
-      '&lt;b&gt;unless&lt;/b&gt; @\u200dhere says otherwise &lt;/details&gt; &#96;rm -rf&#96; \\[click\\](javascript:alert(1))',
+      '&lt;b&gt;unless&lt;/b&gt; `@here` says otherwise &lt;/details&gt; &#96;rm -rf&#96; \\[click\\](javascript:alert(1))',
     );
-    expect(comment.body).not.toMatch(/@here|<b>|`rm|(?<!\\)\]\(javascript:/);
-    expect(comment.body.match(/<details/g)?.length).toBe(comment.body.match(/<\/details>/g)?.length);
+    expect(comment.body).not.toMatch(/(?<!`)@here|<b>|`rm|(?<!\\)\]\(javascript:/);
+    expect(comment.body.match(/<details/g)?.length ?? 0).toBe(
+      comment.body.match(/<\/details>/g)?.length ?? 0,
+    );
+    // Dataset lines link to the file at the PR's head commit; the footer names commit, run and time.
+    expect(comment.body).toContain(
+      `[datasets/hallucination.jsonl:2](https://github.example/${OWNER}/${REPO}/blob/${HEAD_SHA}/datasets/hallucination.jsonl#L2)`,
+    );
+    expect(comment.body).toMatch(
+      /<sub>tracegate · commit aaaaaaa · \[workflow run\]\(https:\/\/github\.example\/acme\/support-app\/actions\/runs\/4242\) · \d{4}-\d\d-\d\d \d\d:\d\d UTC · /,
+    );
     // Origin links: Braintrust permalinks that the trace viewer answers.
     const links = [...comment.body.matchAll(/\[span\]\((http[^)]+)\)/g)].map((m) => m[1]);
     expect(links).toEqual([
@@ -254,28 +204,46 @@ describe('node dist/index.js on a runner', () => {
     expect(run.summary).toContain('failure modes failing');
   });
 
-  test('third PR run with identical results: no write at all', async () => {
-    github.requests.length = 0;
-    const before = ownComments(pr)[0].body;
-    const run = await runStep('pull_request', pullRequestPayload(7), {
+  test('comment: on-failure, a second run with identical results writes nothing', async () => {
+    const pr = `${OWNER}/${REPO}#12`;
+    const inputs = {
       baseline: 'baseline/results.json',
       task: 'module:./build-regressed.js#answer',
-    });
-    expect(run.code).toBe(1);
+      comment: 'on-failure',
+    };
+    const first = await runStep('pull_request', pullRequestPayload(12), inputs);
+    expect(first.code).toBe(1);
+    expect(ownComments(pr)).toHaveLength(1);
+    const before = ownComments(pr)[0].body;
+    github.requests.length = 0;
+    const second = await runStep('pull_request', pullRequestPayload(12), inputs);
+    expect(second.code).toBe(1);
     expect(github.writes()).toEqual([]);
-    expect(run.stdout).toContain('PR comment unchanged');
+    expect(second.stdout).toContain('PR comment unchanged');
     expect(ownComments(pr)[0].body).toBe(before);
+    expect(second.outputs['comment-url']).toBe(
+      `https://github.example/${OWNER}/${REPO}/pull/12#issuecomment-${ownComments(pr)[0].id}`,
+    );
   });
 
-  test('a partial fix updates the comment again (one PATCH), still failing on the remaining regression', async () => {
+  test('a partial fix updates the comment again, still failing on the remaining regression', async () => {
+    const pr = `${OWNER}/${REPO}#13`;
+    const inputs = { baseline: 'baseline/results.json' };
+    const regressed = await runStep('pull_request', pullRequestPayload(13), {
+      ...inputs,
+      task: 'module:./build-regressed.js#answer',
+    });
+    expect(regressed.code).toBe(1);
+    expect(ownComments(pr)[0].body).toContain('· 2 regressions');
     github.requests.length = 0;
-    const run = await runStep('pull_request', pullRequestPayload(7), {
-      baseline: 'baseline/results.json',
+    const run = await runStep('pull_request', pullRequestPayload(13), {
+      ...inputs,
       task: 'module:./build-fixed.js#answer',
     });
     expect(run.code).toBe(1);
-    expect(github.writes().map((w) => w.method)).toEqual(['PATCH']);
-    expect(ownComments(pr)[0].body).toContain('1 regression(s) against the baseline');
+    expect(github.writes().map((w) => w.method)).toEqual(['PATCH', 'PATCH']);
+    expect(ownComments(pr)).toHaveLength(1);
+    expect(ownComments(pr)[0].body).toContain('· 1 regression\n');
     expect(run.outputs.regressions).toBe('1');
   });
 
@@ -290,14 +258,17 @@ describe('node dist/index.js on a runner', () => {
     });
     expect(run.code).toBe(0);
     // The judge-scored mode has no key on a fork: skipped, never passed, and said so.
+    // An uncalibrated judge is a shadow scorer (issue 9): the mode warns, its cases are not checked.
     expect(JSON.parse(run.outputs['failure-modes'])['instruction-follow-failure']).toMatchObject({
-      verdict: 'skipped',
+      verdict: 'warn',
       pass_rate: null,
     });
     expect(run.stdout).toMatch(
       /::warning::2 cases were skipped, not passed: no scorer could run on them\. No judge-api-key was given \(secrets are absent on pull requests from forks\)/,
     );
-    expect(run.summary).toMatch(/\| ⏭️ `instruction-follow-failure` \| — \(0\/0 · 2 skipped\)/);
+    expect(run.summary).toMatch(
+      /\| ⚠️\u00a0`instruction-follow-failure` \| —\u00a0\(0\/0,\u00a02\u00a0skipped\)/,
+    );
     expect(run.summary).toContain('passed, but 2 case(s) were not checked');
     expect(run.summary).toMatch(/Not checked:\*\* `instruction-follow-failure` 2 of 2 case\(s\)/);
     expect(run.stdout).toContain('(from a fork)');
@@ -308,6 +279,7 @@ describe('node dist/index.js on a runner', () => {
     expect(github.writes()).toHaveLength(1);
     expect(github.list(`${OWNER}/${REPO}#8`)).toHaveLength(0);
     expect(run.summary).toContain('Could not write the PR comment');
+    expect(run.outputs['comment-url']).toBe('');
     expect(run.outputs.passed).toBe('true');
   });
 
@@ -333,7 +305,7 @@ describe('node dist/index.js on a runner', () => {
     expect(merge.code).toBe(1);
     expect(github.writes().map((w) => w.method)).toEqual(['POST']);
     const [comment] = ownComments(`${OWNER}/${REPO}#9`);
-    expect(comment.body).toContain('1 of 2 failure modes failing: `hallucination` · 2 regression(s)');
+    expect(comment.body).toContain('1 of 2 failure modes failing: `hallucination` · 2 regressions');
     expect(comment.body).toMatch(/5 cases/);
     expect(merge.outputs['results-path']).toBe(path.join(project, 'merged', 'results.json'));
     expect(JSON.parse(readFileSync(merge.outputs['results-path'], 'utf8')).cases).toHaveLength(5);
@@ -351,7 +323,24 @@ describe('node dist/index.js on a runner', () => {
     expect(comment.body).toContain(
       '### ⚠️ tracegate could not run\n\n> Task module not found: ./no-such-build.js',
     );
+    expect(comment.body).toContain('No verdict for this pull request yet.');
     expect(comment.body).not.toContain('is running');
+  });
+
+  test('a run that cannot finish on a PR with earlier results keeps them readable, marked as the previous run', async () => {
+    const pr = `${OWNER}/${REPO}#14`;
+    const earlier = seedGreenComment(pr);
+    const run = await runStep('pull_request', pullRequestPayload(14), {
+      task: 'module:./no-such-build.js#answer',
+    });
+    expect(run.code).toBe(1);
+    const [comment] = ownComments(pr);
+    expect(comment.id).toBe(earlier.id);
+    expect(comment.body).toContain('### ⚠️ tracegate could not run');
+    expect(comment.body).toContain(
+      'No verdict for the latest commit; the results below are from the previous run.',
+    );
+    expect(comment.body).toContain('### ✅ tracegate: all 2 failure modes pass (5 cases)\n\nearlier results');
   });
 
   test('a bad input fails the step with a message quoting the value and the expected form', async () => {

@@ -1,4 +1,4 @@
-import { describeCase, planAnnotations } from '../../src/action/annotations.js';
+import { describeCase, planAnnotations, VERDICT_ERROR_SLOTS } from '../../src/action/annotations.js';
 import { COMPARABLE_BASELINE, makeCase, makeResults } from '../report/fixtures.js';
 
 describe('planAnnotations', () => {
@@ -29,10 +29,10 @@ describe('planAnnotations', () => {
     baseline: COMPARABLE_BASELINE,
   });
 
-  test('errors for failing modes, regressions first, then errored; at most 10; the rest counted', () => {
+  test('errors for failing modes, regressions first, then errored; 9 of the 10 slots (one is the verdict’s); the rest counted', () => {
     const plan = planAnnotations(results, (d) => `apps/support/${d}`);
     const errors = plan.annotations.filter((a) => a.level === 'error');
-    expect(errors).toHaveLength(10);
+    expect(errors).toHaveLength(10 - VERDICT_ERROR_SLOTS);
     expect(errors.slice(0, 4).map((a) => a.title)).toEqual([
       'tracegate hallucination: hal-11 regressed',
       'tracegate hallucination: hal-12 regressed',
@@ -43,7 +43,7 @@ describe('planAnnotations', () => {
     expect(errors[3].message).toBe(
       'timed out after 100 ms Origin: https://www.braintrust.dev/app/acme/object?object_type=project_logs&object_id=proj-1&id=row-hal-err',
     );
-    expect(plan.moreErrors).toBe(5);
+    expect(plan.moreErrors).toBe(15 - 9);
   });
 
   test('failing cases a passing mode tolerates are warnings', () => {
@@ -66,7 +66,7 @@ describe('planAnnotations', () => {
         hallucination: { ...results.failure_modes.hallucination, failed: 514 },
       },
     };
-    expect(planAnnotations(view).moreErrors).toBe(514 + 1 - 10);
+    expect(planAnnotations(view).moreErrors).toBe(514 + 1 - 9);
   });
 
   test('a green run has nothing to annotate', () => {
@@ -78,5 +78,58 @@ describe('planAnnotations', () => {
     expect(describeCase(failing[12])).toBe(
       'Regressed (passed on the baseline): contains 0.00: missing "30 days" Origin: https://www.braintrust.dev/app/acme/object?object_type=project_logs&object_id=proj-1&id=row-hal-12',
     );
+  });
+
+  test('the slots are spread over the failing modes: each mode gets its regressions, then its other cases, in turns', () => {
+    const many = (mode: string, n: number, regressed: number) =>
+      Array.from({ length: n }, (_, i) =>
+        makeCase({
+          id: `${mode}-${i}`,
+          failure_mode: mode,
+          line: i + 1,
+          passed: false,
+          vs_baseline: i < regressed ? 'regressed' : 'still-failing',
+        }),
+      );
+    const spreadResults = makeResults({
+      cases: [
+        ...many('hallucination', 30, 1),
+        ...many('retrieval-miss', 30, 0),
+        ...many('format-violation', 2, 2),
+      ],
+      modes: {
+        hallucination: { baseline_pass_rate: 1 },
+        'retrieval-miss': { baseline_pass_rate: 1 },
+        'format-violation': { baseline_pass_rate: 1 },
+      },
+      baseline: COMPARABLE_BASELINE,
+    });
+    const titles = planAnnotations(spreadResults).annotations.map((a) => a.title.replace('tracegate ', ''));
+    expect(titles).toEqual([
+      // Regressions first, in turns over the modes that have them.
+      'format-violation: format-violation-0 regressed',
+      'hallucination: hallucination-0 regressed',
+      'format-violation: format-violation-1 regressed',
+      // Then the other failing cases, in turns, so no mode takes every slot.
+      'hallucination: hallucination-1 failed',
+      'retrieval-miss: retrieval-miss-0 failed',
+      'hallucination: hallucination-2 failed',
+      'retrieval-miss: retrieval-miss-1 failed',
+      'hallucination: hallucination-3 failed',
+      'retrieval-miss: retrieval-miss-2 failed',
+    ]);
+  });
+
+  test('describeCase cuts a long reason with …', () => {
+    const long = makeCase({
+      id: 'x',
+      failure_mode: 'hallucination',
+      passed: false,
+      reasons: ['y'.repeat(5000)],
+      origin_url: null,
+    });
+    const text = describeCase(long);
+    expect(text).toHaveLength(1000);
+    expect(text.endsWith('y…')).toBe(true);
   });
 });

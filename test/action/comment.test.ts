@@ -77,7 +77,28 @@ describe('planComment', () => {
     expect(planComment({ id: 9, body }, fixedBody, { create: true }).action).toBe('update');
   });
   test('the "running…" body is always replaced', () => {
-    expect(digestOf(runningCommentBody(marker, 'https://x.example/runs/1'))).toBe('running');
+    const first = runningCommentBody(marker, 'https://x.example/runs/1');
+    expect(digestOf(first)).toBe('running');
+    // A second run re-announcing (its own run link) must update: two "running" digests are not "the same
+    // results". Without the planner's running guard this would be a skip.
+    const second = runningCommentBody(marker, 'https://x.example/runs/2');
+    expect(digestOf(second)).toBe('running');
+    expect(planComment({ id: 9, body: first }, second, { create: true })).toEqual({
+      action: 'update',
+      id: 9,
+      body: second,
+    });
+    // And the results replace it even when creating is not wanted.
+    expect(planComment({ id: 9, body: second }, body, { create: false })).toEqual({
+      action: 'update',
+      id: 9,
+      body,
+    });
+  });
+  test('an error body is replaced too, even by another error body with the same text', () => {
+    const error = errorCommentBody(marker, 'boom', 'https://x.example/runs/1');
+    const again = errorCommentBody(marker, 'boom', 'https://x.example/runs/2');
+    expect(planComment({ id: 9, body: error }, again, { create: true }).action).toBe('update');
   });
 });
 
@@ -106,7 +127,7 @@ describe('errorCommentBody', () => {
       'Invalid config:\n  task: @here <img src=x>',
       'https://github.com/acme/app/actions/runs/1',
     );
-    expect(body).toContain('> Invalid config:\n> task: @\u200dhere &lt;img src=x&gt;');
+    expect(body).toContain('> Invalid config:\n> task: `@here` &lt;img src=x&gt;');
     expect(body).toContain('[workflow run](https://github.com/acme/app/actions/runs/1)');
     expect(digestOf(body)).toBe('error');
     expect(

@@ -29,6 +29,9 @@ describe('describeEvent', () => {
       prNumber: 12,
       fork: false,
       runUrl: 'https://github.com/acme/app/actions/runs/77',
+      privileged: false,
+      headSha: undefined,
+      headRepo: 'acme/app',
     });
   });
   test('pull_request from a fork', () => {
@@ -52,6 +55,34 @@ describe('describeEvent', () => {
       describeEvent(ctx('workflow_run', { workflow_run: { pull_requests: [] } })).prNumber,
     ).toBeUndefined();
     expect(describeEvent(ctx('workflow_run', { workflow_run: { pull_requests: [] } }), 31).prNumber).toBe(31);
+  });
+  test('workflow_run: the head commit and repository of the triggering run, privileged, a fork when they differ', () => {
+    const run = {
+      workflow_run: {
+        pull_requests: [],
+        head_sha: 'c'.repeat(40),
+        head_repository: { full_name: 'contributor/app' },
+        repository: { full_name: 'acme/app' },
+      },
+    };
+    expect(describeEvent(ctx('workflow_run', run), 31)).toMatchObject({
+      prNumber: 31,
+      headSha: 'c'.repeat(40),
+      headRepo: 'contributor/app',
+      fork: true,
+      privileged: true,
+    });
+  });
+  test('pull_request_target is privileged (secrets, write token); pull_request is not', () => {
+    const payload = pr('contributor/app', true);
+    payload.pull_request.head = { ...payload.pull_request.head, sha: 'd'.repeat(40) } as never;
+    expect(describeEvent(ctx('pull_request_target', payload))).toMatchObject({
+      privileged: true,
+      fork: true,
+      headSha: 'd'.repeat(40),
+      headRepo: 'contributor/app',
+    });
+    expect(describeEvent(ctx('pull_request', payload)).privileged).toBe(false);
   });
 });
 

@@ -111,3 +111,92 @@ describe('createProgress', () => {
     ]);
   });
 });
+
+describe('renderJunit, explicitly', () => {
+  const xml = renderJunit(results);
+  it('counts every case, failure, error and skip in the totals and in the suite', () => {
+    expect(xml).toContain(
+      '<testsuites name="tracegate" tests="4" failures="1" errors="1" skipped="1" time="1.500">',
+    );
+    expect(xml).toContain('<testsuite name="format-violation" tests="4" failures="1" errors="1" skipped="1"');
+    expect(xml.match(/<testcase /g)).toHaveLength(4);
+  });
+  it('gives the failing case its reason, origin and baseline status, escaped', () => {
+    expect(xml).toContain(
+      '<testcase name="bad &lt;1&gt; &amp; &quot;q&quot;" classname="tracegate.format-violation" file="datasets/format-violation.jsonl" line="3" time="0.012"><failure message="json-schema 0.00: /email must match format &quot;email&quot;" type="format-violation">',
+    );
+    expect(xml).toContain('vs baseline: regressed</failure>');
+    expect(xml).toContain('<error message="timed out after 100 ms" type="format-violation">');
+    expect(xml).toContain('<skipped message="judge skipped: no key"/>');
+  });
+});
+
+describe('renderTerminalSummary, explicitly', () => {
+  const base = { ...results };
+  it('lists regressions first, then errored, each with its dataset line, id and reason', () => {
+    const text = renderTerminalSummary(base);
+    const failing = text.slice(text.indexOf('Failing cases:'));
+    expect(failing.indexOf('bad <1> & "q" [regressed]')).toBeLessThan(failing.indexOf('err-1 [errored]'));
+    expect(text).toContain('  datasets/format-violation.jsonl:3 err-1 [errored]: timed out after 100 ms\n');
+    expect(text.trimEnd().split('\n').at(-1)).toBe(
+      'tracegate: FAILED — failing failure modes: format-violation',
+    );
+  });
+
+  it('says "baseline not comparable" above the failing cases', () => {
+    const text = renderTerminalSummary({
+      ...base,
+      baseline: { path: 'b.json', comparable: false, notes: ['scorer json-schema changed version 1 → 2'] },
+    });
+    const warning = text.indexOf(
+      'Baseline not comparable: scorer json-schema changed version 1 → 2 (regressions were not checked)',
+    );
+    expect(warning).toBeGreaterThan(0);
+    expect(warning).toBeLessThan(text.indexOf('Failing cases:'));
+  });
+
+  it('marks flaky cases, failing or passing', () => {
+    const text = renderTerminalSummary({
+      ...base,
+      cases: [
+        kase('wobbly-fail', 'failed', { flaky: true, trials: 3, pass_rate: 1 / 3 }),
+        kase('wobbly-pass', 'passed', { flaky: true, trials: 3, pass_rate: 2 / 3 }),
+      ],
+    });
+    expect(text).toContain('wobbly-fail [regressed, flaky]: ');
+    expect(text).toContain('Flaky cases (passed some trials, failed others):');
+    expect(text).toContain(
+      '  datasets/format-violation.jsonl:3 wobbly-pass [flaky: 66.7% of 3 trials passed]',
+    );
+  });
+
+  it('cuts a long reason at 200 characters with …', () => {
+    const text = renderTerminalSummary({
+      ...base,
+      cases: [kase('long', 'failed', { reasons: ['why '.repeat(200)] })],
+    });
+    const line = text.split('\n').find((l) => l.includes(' long [regressed]: '))!;
+    const reason = line.slice(line.indexOf(': ') + 2);
+    expect(reason).toHaveLength(200);
+    expect(reason.endsWith('…')).toBe(true);
+  });
+
+  it('neutralises hostile ids, reasons and origins: no escape, no line of their own, no workflow command', () => {
+    const text = renderTerminalSummary({
+      ...base,
+      cases: [
+        kase('\u001b[2Jid\r::set-output name=passed::true', 'failed', {
+          reasons: ['why\n::error::forged'],
+          origin_url: 'https://x.example/\u001b]8;;https://evil\u0007y',
+          dataset: '::add-mask::d.jsonl',
+        }),
+      ],
+    });
+    expect(text).not.toMatch(/[\u001b\u0007\r]/);
+    expect(text.split('\n').filter((l) => /^\s*::/.test(l))).toEqual([]);
+    expect(text).toContain(
+      '  ‹::›add-mask::d.jsonl:3 id ⏎ ::set-output name=passed::true [regressed]: why ⏎ ::error::forged',
+    );
+    expect(text).toContain('      origin: https://x.example/y');
+  });
+});

@@ -6,7 +6,11 @@ const MODES = ['format-violation', 'hallucination', 'tool-argument-error'];
 
 /** Markdown a comment must never contain when it quotes untrusted text. */
 function expectInert(md: string) {
-  expect(md).not.toMatch(/@here|@acme\/security-team/);
+  // Mentions, bare URLs and references may appear only inside code spans (GitHub links nothing there),
+  // and never through invisible characters that would end up in copied text.
+  const outsideCode = md.replace(/`[^`\n]*`/g, '').replace(/\]\((?:https?:\/\/[^)\s]+)\)/g, ']');
+  expect(outsideCode).not.toMatch(/@here|@acme\/security-team|https?:\/\/|(?<![\w&\\])#\d/);
+  expect(md).not.toMatch(/[\u200b-\u200d\u2060\ufeff]/);
   expect(md).not.toMatch(/<img|<table|<!-- hidden|(?<!\\)\]\(javascript:/);
   expect(md).not.toContain('```');
   expect(md).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
@@ -16,7 +20,7 @@ function expectInert(md: string) {
     .split('\n')
     .filter((l) => l.startsWith('| ') && !l.startsWith('| Failure mode') && !l.startsWith('| Case'))) {
     const cols = line.split('|').length;
-    expect([6, 9]).toContain(cols);
+    expect([6, 8]).toContain(cols);
   }
 }
 
@@ -120,13 +124,20 @@ describe('renderMarkdownReport snapshots', () => {
     });
     const md = renderMarkdownReport(results);
     expect(md).toContain(
-      '2 of 3 failure modes failing: `hallucination`, `tool-argument-error` · 2 regression(s) against the baseline',
+      '### ❌ tracegate: 2 of 3 failure modes failing: `hallucination`, `tool-argument-error` · 2 regressions\n',
     );
     const section = md.slice(md.indexOf('#### ❌ tool-argument-error'));
     const order = ['tool-0005', 'tool-0002', 'tool-0009', 'tool-0006'].map((id) => section.indexOf(id));
     expect(order).toEqual([...order].sort((a, b) => a - b));
-    expect(md).toMatch(
-      /\| ❌ `hallucination` \| 90\.0% \(9\/10\) \| 100% \| 100% \| −10\.0 pts \| \*\*1\*\* \| 0 \|/,
+    expect(md).toContain(
+      '| ❌\u00a0`hallucination` | 90%\u00a0(9/10) | 100% | 100%\u00a0(−10.0\u00a0pts) | **1** | 0 |',
+    );
+    // The first regression of each failing mode is open; the rest of tool-argument-error is collapsed.
+    const open = section.slice(0, section.indexOf('<details>'));
+    expect(open).toContain('tool-0005');
+    expect(open).not.toContain('tool-0002');
+    expect(section.slice(section.indexOf('<details>'))).toMatch(
+      /^<details><summary>1 more failing, 2 fixed or flaky cases<\/summary>/,
     );
     expect(md).toMatchSnapshot();
   });
@@ -156,7 +167,7 @@ describe('renderMarkdownReport snapshots', () => {
     expect(md).toContain(
       '> ⚠️ **Baseline not comparable**, regressions were not checked: scorer json-schema changed version 1 → 2; judge model changed',
     );
-    expect(md).toContain('| ⚠️ `hallucination` | 100% (10/10) |');
+    expect(md).toContain('| ⚠️\u00a0`hallucination` | 100%\u00a0(10/10) |');
     expect(md).not.toMatch(/pts \|/);
     expect(md).toMatchSnapshot();
   });
@@ -183,7 +194,8 @@ describe('renderMarkdownReport snapshots', () => {
     expect(md).toContain(
       `> ✂️ ${5000 - shown} more cases not shown to keep this comment under GitHub's size limit; all are listed in [the full results](https://github.com/acme/app/actions/runs/4242).`,
     );
-    expect(md).toMatch(/<\/details>\n[\s\S]*<sub>tracegate · task/); // the block is closed and the footer kept
+    expect(md).toMatch(/<\/details>\n[\s\S]*<sub>tracegate · /); // the block is closed and the footer kept
+    expect(md).toContain('#### ❌ format-violation');
     expect(md).toMatchSnapshot();
   });
 
@@ -220,7 +232,8 @@ describe('renderMarkdownReport snapshots', () => {
       '[span](https://viewer.example/trace/a%29b%7Cc%20%3Cx%3E%20%22q%22?id=%601%60&next=%5B2%5D)',
     );
     expect(md).not.toContain('[span](javascript');
-    expect(md).toContain('@\u200dhere');
+    expect(md).toContain('`@here`');
+    expect(md).toContain('`@acme/security-team`');
     expect(md).toMatchSnapshot();
   });
 });
@@ -228,12 +241,20 @@ describe('renderMarkdownReport snapshots', () => {
 describe('escapeMarkdown and safeLinkUrl', () => {
   test.each([
     ['<script>', '&lt;script&gt;'],
-    ['@here', '@\u200dhere'],
+    ['@here', '`@here`'],
+    ['ask @acme/security-team now', 'ask `@acme/security-team` now'],
+    ['see https://evil.example/x?a=1 now', 'see `https://evil.example/x?a=1` now'],
+    ['www.evil.example', '`www.evil.example`'],
+    ['mail bob@evil.example', 'mail `bob@evil.example`'],
+    ['fixes acme/app#3 and GH-4', 'fixes `acme/app#3` and `GH-4`'],
+    ['#12#13', '`#12`\\#13'],
+    ['@a @b', '`@a` `@b`'],
     ['`x`', '&#96;x&#96;'],
     ['a|b', 'a&#124;b'],
     ['[x](y)', '\\[x\\](y)'],
     ['$x$', '\\$x\\$'],
-    ['#12', '\\#12'],
+    ['#12', '`#12`'],
+    ['C#', 'C\\#'],
     ['a\nb\r\nc', 'a b c'],
     ['\u202Eabc', 'abc'],
     ['&lt;', '&amp;lt;'],
@@ -249,6 +270,9 @@ describe('escapeMarkdown and safeLinkUrl', () => {
     ['https://a.example/x?y=1&z=2', 'https://a.example/x?y=1&z=2'],
     ['http://127.0.0.1:3000/app/acme/object?id=row-1', 'http://127.0.0.1:3000/app/acme/object?id=row-1'],
     ['https://a.example/(x)', 'https://a.example/%28x%29'],
+    ['https://a.example/😀', 'https://a.example/%F0%9F%98%80'],
+    // A lone surrogate (JSON "\ud800") used to make encodeURIComponent throw and the whole render fail.
+    ['https://a.example/\ud800x', 'https://a.example/%EF%BF%BDx'],
     ['javascript:alert(1)', null],
     ['data:text/html,<b>', null],
     ['', null],

@@ -16,6 +16,8 @@ export interface SeenRequest {
   method: string;
   path: string;
   authorization?: string;
+  /** The comment body a POST or PATCH sent. */
+  body?: string;
 }
 
 /** Options: who the token belongs to, and which tokens are accepted. */
@@ -29,8 +31,9 @@ export interface GitHubServerOptions {
 }
 
 /**
- * A local GitHub REST API for tests: real HTTP on 127.0.0.1, implementing `GET /user` and the issue
- * comment endpoints the action uses (list with `per_page`/`page` pagination and `Link` headers, create,
+ * A local GitHub REST API for tests: real HTTP on 127.0.0.1, implementing `GET /user`, `GET` of a pull
+ * request (its head commit and repository, declared with `setPull`) and the issue comment endpoints the
+ * action uses (list with `per_page`/`page` pagination and `Link` headers, create,
  * update). Comments live in memory per `owner/repo#number`; tests seed them, read them back, count writes,
  * and make writes answer 403 as GitHub does for a read-only (fork PR) token.
  */
@@ -39,6 +42,7 @@ export class GitHubServer {
   /** Issue keys (`owner/repo#n`) on which creating a comment answers 403. */
   readonly forbidCreate = new Set<string>();
   private readonly comments = new Map<string, FakeComment[]>();
+  private readonly pulls = new Map<string, { sha: string; repo: string | null }>();
   private nextId = 1000;
   private server?: Server;
   private readonly login: string;
@@ -84,6 +88,15 @@ export class GitHubServer {
     return c;
   }
 
+  /**
+   * Declare a pull request (`owner/repo#n`) with its head commit and head repository (`null`: the fork was
+   * deleted), answered by `GET /repos/{owner}/{repo}/pulls/{n}`. Others go to the git data API's pulls
+   * (404 when it does not know the repository).
+   */
+  setPull(issue: string, head: { sha: string; repo: string | null }): void {
+    this.pulls.set(issue, head);
+  }
+
   /** The comments on an issue, oldest first. */
   list(issue: string): FakeComment[] {
     let list = this.comments.get(issue);
@@ -98,11 +111,12 @@ export class GitHubServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    this.requests.push({
+    const seen: SeenRequest = {
       method: req.method ?? 'GET',
       path: url.pathname + url.search,
       authorization: req.headers.authorization,
-    });
+    };
+    this.requests.push(seen);
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
     if (!token || !this.tokens.includes(token)) return send(res, 401, { message: 'Bad credentials' });
 
@@ -111,8 +125,21 @@ export class GitHubServer {
         return send(res, 403, { message: 'Resource not accessible by integration' });
       return send(res, 200, { login: this.login, id: 1, type: 'Bot' });
     }
+    let m = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname);
+    const pull = m && req.method === 'GET' ? this.pulls.get(`${m[1]}/${m[2]}#${m[3]}`) : undefined;
+    if (m && pull) {
+      const repo = pull.repo
+        ? { full_name: pull.repo, name: pull.repo.split('/')[1], owner: { login: pull.repo.split('/')[0] } }
+        : null;
+      return send(res, 200, {
+        number: Number(m[3]),
+        state: 'open',
+        head: { sha: pull.sha, ref: 'topic', repo },
+        base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: `${m[1]}/${m[2]}` } },
+      });
+    }
     if (await this.git.handle(req, res, url, this.login)) return;
-    let m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
+    m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname);
     if (m) {
       const issue = `${m[1]}/${m[2]}#${m[3]}`;
       if (req.method === 'GET') {
@@ -141,6 +168,7 @@ export class GitHubServer {
         if (this.forbidCreate.has(issue))
           return send(res, 403, { message: 'Resource not accessible by integration' });
         const { body } = (await readJson(req)) as { body?: string };
+        seen.body = body;
         if (typeof body !== 'string' || body.length === 0)
           return send(res, 422, { message: 'body is required' });
         if (body.length > 65536)
@@ -157,6 +185,7 @@ export class GitHubServer {
       if (comment.user.login !== this.login)
         return send(res, 403, { message: 'Resource not accessible by integration' });
       const { body } = (await readJson(req)) as { body?: string };
+      seen.body = body;
       if (typeof body !== 'string' || body.length > 65536) return send(res, 422, { message: 'Invalid body' });
       comment.body = body;
       comment.updated_at = new Date().toISOString();

@@ -127,9 +127,11 @@ export function registerEvalCommand(program: Command, state: CliState): void {
         return;
       }
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ ...outcome.results, paths: outcome.paths }, null, 2) + '\n');
+        process.stdout.write(
+          outcome.redact(JSON.stringify({ ...outcome.results, paths: outcome.paths }, null, 2)) + '\n',
+        );
       } else {
-        process.stdout.write(renderTerminalSummary(outcome.results));
+        process.stdout.write(outcome.redact(renderTerminalSummary(outcome.results)));
         process.stdout.write(
           `results: ${outcome.paths.results}\nreport:  ${outcome.paths.report}\njunit:   ${outcome.paths.junit}\n`,
         );
