@@ -258,17 +258,16 @@ describe('node dist/index.js on a runner', () => {
     });
     expect(run.code).toBe(0);
     // The judge-scored mode has no key on a fork: skipped, never passed, and said so.
-    // An uncalibrated judge is a shadow scorer (issue 9): the mode warns, its cases are not checked.
+    // Without a key a judge keeps its declared (blocking) mode and skips: with on-skipped: warn (the fork
+    // recipe) the mode is `skipped`, never `pass`.
     expect(JSON.parse(run.outputs['failure-modes'])['instruction-follow-failure']).toMatchObject({
-      verdict: 'warn',
+      verdict: 'skipped',
       pass_rate: null,
     });
     expect(run.stdout).toMatch(
       /::warning::2 cases were skipped, not passed: no scorer could run on them\. No judge-api-key was given \(secrets are absent on pull requests from forks\)/,
     );
-    expect(run.summary).toMatch(
-      /\| ⚠️\u00a0`instruction-follow-failure` \| —\u00a0\(0\/0,\u00a02\u00a0skipped\)/,
-    );
+    expect(run.summary).toMatch(/\| ⏭️\s`instruction-follow-failure` \| —\s\(0\/0,\s2\sskipped\)/);
     expect(run.summary).toContain('passed, but 2 case(s) were not checked');
     expect(run.summary).toMatch(/Not checked:\*\* `instruction-follow-failure` 2 of 2 case\(s\)/);
     expect(run.stdout).toContain('(from a fork)');
