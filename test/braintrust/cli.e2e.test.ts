@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getSettings } from '../../src/action/inputs.js';
@@ -14,7 +14,14 @@ beforeAll(async () => {
   server = await startBraintrustServer({ apiKey: KEY, projects: [] });
   dir = await mkdtemp(path.join(tmpdir(), 'tracegate-bt-cli-'));
   await cp(path.join(repo, 'datasets'), path.join(dir, 'datasets'), { recursive: true });
-  await cp(path.join(repo, 'tracegate.config.json'), path.join(dir, 'tracegate.config.json'));
+  // The demo's code scorers: its faithfulness judge exposes no Braintrust prompt, which push refuses by name
+  // (tested in test/braintrust/scorers.test.ts), so it is left out of the online rule here.
+  const demo = JSON.parse(await readFile(path.join(repo, 'tracegate.config.json'), 'utf8'));
+  for (const mode of Object.values(demo.failure_modes) as Array<{ scorers: unknown[] }>)
+    mode.scorers = mode.scorers.filter(
+      (s) => s !== 'faithfulness' && (s as { id?: string }).id !== 'faithfulness',
+    );
+  await writeFile(path.join(dir, 'tracegate.config.json'), JSON.stringify(demo, null, 2));
   await cp(path.join(repo, 'examples'), path.join(dir, 'examples'), { recursive: true });
 });
 afterAll(async () => {
